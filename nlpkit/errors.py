@@ -1,0 +1,23 @@
+"""User-facing errors, in one place. Every message says what went wrong and how to fix it."""
+
+from __future__ import annotations
+
+
+class NlpkitError(Exception):
+    """Base class for every error nlpkit raises on purpose."""
+
+
+class MissingDataError(NlpkitError, FileNotFoundError):
+    """A data file is not in the data directory."""
+
+
+class ConfigError(NlpkitError, ValueError):
+    """A training/inference config is malformed; the message names the key path."""
+
+
+class ModelLoadError(NlpkitError, OSError):
+    """A model directory is missing, partial, corrupted or inconsistent; the message names the file."""
+
+
+class InputError(NlpkitError, ValueError):
+    """Input text that cannot be processed (e.g. undecodable bytes)."""
