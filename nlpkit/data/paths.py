@@ -13,6 +13,7 @@ from nlpkit.errors import MissingDataError
 
 ENV_VAR = "NLPKIT_DATA"
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = _PROJECT_ROOT
 DEFAULT_DATA_DIR = _PROJECT_ROOT.parent / "shared" / "data"
 
 
@@ -38,4 +39,18 @@ def data_file(relative: str, *, how_to_get: str, root: str | os.PathLike[str] | 
             f"Data file not found: {path}. {how_to_get} "
             f"Put it under the data directory ({data_dir(root)}) or set {ENV_VAR} to the folder that holds it."
         )
+    return path
+
+
+def project_file(relative: str, *, how_to_get: str, root: str | os.PathLike[str] | None = None) -> Path:
+    """Resolve a file of the project checkout itself (``seeds/``, ``training/data/``).
+
+    Args:
+        relative: path inside the project (or inside ``root``), e.g. ``"seeds/annotations.jsonl"``.
+        how_to_get: one sentence telling the user how the file is produced.
+        root: folder to resolve against instead of the project root.
+    """
+    path = Path(root if root is not None else PROJECT_ROOT) / relative
+    if not path.is_file():
+        raise MissingDataError(f"Project data file not found: {path}. {how_to_get}")
     return path

@@ -1,0 +1,71 @@
+"""Mawqif (Alturayeif et al. 2022): Arabic tweets with stance toward three targets.
+
+The CSV files (UTF-8 with BOM) have ``ID,text,target,stance,...`` columns. English targets
+become Arabic strings (``TARGETS``); ``Favor/Against/None`` become ``FAVOR/AGAINST/NONE``;
+rows without a stance are left out and counted (:func:`skipped`). ``dev`` is carved from the
+official train file: rows whose integer ``ID`` is divisible by 10 (``ID % 10 == 0``).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+
+import datasets
+
+from nlpkit.data.paths import data_file
+from nlpkit.data.readers._common import DataDir, StanceRow, read_text, resolve_split, stance_dataset
+
+SOURCE = "mawqif"
+SPLITS = ("train", "dev", "test")
+TARGETS = {
+    "covid vaccine": "لقاح كورونا",
+    "digital transformation": "التحول الرقمي",
+    "women empowerment": "تمكين المرأة",
+}
+LABELS = {"favor": "FAVOR", "against": "AGAINST", "none": "NONE"}
+HOW_TO_GET = "Download Mawqif from https://github.com/NoraAlt/Mawqif-Arabic-Stance (Data/) into stance/mawqif/{train,test}.csv."
+
+
+@functools.lru_cache(maxsize=4)
+def _parse(path: str) -> tuple[tuple[tuple[int, StanceRow], ...], int]:
+    """Rows as ``(ID, row)`` pairs, and the number of rows left out for a missing stance."""
+    rows: list[tuple[int, StanceRow]] = []
+    skipped = 0
+    for number, record in enumerate(csv.DictReader(io.StringIO(read_text(path, encoding="utf-8-sig"))), start=2):
+        stance = (record.get("stance") or "").strip().lower()
+        if not stance:
+            skipped += 1
+            continue
+        target = (record.get("target") or "").strip().lower()
+        if target not in TARGETS or stance not in LABELS:
+            raise ValueError(f"{path}:{number}: unknown target {record.get('target')!r} or stance {record.get('stance')!r}.")
+        row: StanceRow = {"target": TARGETS[target], "text": record["text"].strip(), "label": LABELS[stance], "holder": None}
+        rows.append((int(record["ID"]), row))
+    return tuple(rows), skipped
+
+
+def _file(split: str, data_dir: DataDir) -> str:
+    name = "test" if split == "test" else "train"
+    return str(data_file(f"stance/mawqif/{name}.csv", how_to_get=HOW_TO_GET, root=data_dir))
+
+
+def in_dev(row_id: int) -> bool:
+    """Whether a row of the official train file belongs to nlpkit's ``dev`` split."""
+    return row_id % 10 == 0
+
+
+def skipped(split: str = "train", *, data_dir: DataDir = None) -> int:
+    """How many rows of the split's source file were left out for a missing stance."""
+    split = resolve_split(SOURCE, split, SPLITS)
+    return _parse(_file(split, data_dir))[1]
+
+
+def load(split: str = "train", *, data_dir: DataDir = None) -> datasets.Dataset:
+    """Load a Mawqif split (``train``, ``dev`` carved from train, ``test``) as stance examples."""
+    split = resolve_split(SOURCE, split, SPLITS)
+    rows, _ = _parse(_file(split, data_dir))
+    if split != "test":
+        rows = tuple(r for r in rows if in_dev(r[0]) == (split == "dev"))
+    return stance_dataset(SOURCE, split, (row for _, row in rows))
