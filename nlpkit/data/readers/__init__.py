@@ -1,1 +1,1 @@
-"""One reader module per data source; use :func:`nlpkit.data.load` rather than these directly."""
+"""One reader module per data source; each returns datasets in the schema of docs/ARCHITECTURE.md."""

@@ -1,52 +1,57 @@
-"""Raw text for tokenizer training and masked-language-model pretraining.
+"""Raw Arabic news text (ANT, SaudiNewsNet) for tokenizer training and MLM pretraining.
 
-:func:`iter_corpus` streams the news corpora (``corpus/*.jsonl.xz``, one JSON article a line)
-one article at a time; :func:`iter_dataset_text` yields the text of the NER and stance sets.
+:func:`iter_corpus` streams the news corpora one article at a time; :func:`iter_dataset_text`
+yields the text of the labelled NER and stance sets.
 """
 
 from __future__ import annotations
 
 import json
 import lzma
+import os
 from collections.abc import Iterator, Sequence
 
 from nlpkit.data.paths import data_file
 from nlpkit.data.readers import anercorp, ans, fane, mawqif, wojood
 from nlpkit.data.readers._common import DataDir, UnknownDatasetError
 
-CORPORA = {
-    "ant": ("corpus/ant_news.jsonl.xz", "text"),
-    "saudinewsnet": ("corpus/saudinewsnet.jsonl.xz", "content"),
+CORPORA: dict[str, tuple[str, str, str]] = {
+    # name: (relative path, title field, body field)
+    "ant": ("corpus/ant_news.jsonl.xz", "title", "text"),
+    "saudinewsnet": ("corpus/saudinewsnet.jsonl.xz", "title", "content"),
 }
-HOW_TO_GET = {
-    "ant": "Download the ANT corpus v1.1 (Chouigui et al. 2017, Apache-2.0) and store it as JSON lines "
-    "(id, category, date, title, text) compressed with xz at corpus/ant_news.jsonl.xz.",
-    "saudinewsnet": "Download SaudiNewsNet from https://github.com/parallelfold/SaudiNewsNet (CC BY-NC-SA 4.0) and "
-    "store its articles as JSON lines (source, url, date_extracted, title, content) at corpus/saudinewsnet.jsonl.xz.",
+_HOW_TO_GET = {
+    "ant": "ANT corpus v1.1 (Chouigui et al. 2017), saved as JSON lines compressed with xz.",
+    "saudinewsnet": "SaudiNewsNet (Alhagri, GitHub parallelfold/SaudiNewsNet), saved as JSON lines compressed with xz.",
 }
+
+
+def iter_corpus(name: str = "all", *, data_dir: str | os.PathLike[str] | None = None) -> Iterator[str]:
+    """Yield one article at a time (title, blank line, body), streaming from the ``.jsonl.xz`` file.
+
+    Args:
+        name: ``"ant"``, ``"saudinewsnet"`` or ``"all"``.
+        data_dir: explicit data directory (else ``NLPKIT_DATA`` or ``../shared/data``).
+    """
+    names = list(CORPORA) if name == "all" else [name]
+    for corpus in names:
+        if corpus not in CORPORA:
+            raise UnknownDatasetError(f"Unknown corpus {corpus!r}; choose one of {sorted(CORPORA)} or 'all'.")
+        relative, title_key, body_key = CORPORA[corpus]
+        path = data_file(relative, how_to_get=_HOW_TO_GET[corpus], root=data_dir)
+        with lzma.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                title = (record.get(title_key) or "").strip()
+                body = (record.get(body_key) or "").strip()
+                text = f"{title}\n\n{body}" if title and body else title or body
+                if text:
+                    yield text
+
+
 TEXT_SOURCES = ("anercorp", "newsfane", "wikifane", "wojood", "mawqif", "ans")
-
-
-def _iter_one(name: str, data_dir: DataDir) -> Iterator[str]:
-    relative, body_key = CORPORA[name]
-    path = data_file(relative, how_to_get=HOW_TO_GET[name], root=data_dir)
-    with lzma.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            article = json.loads(line)
-            parts = [str(article.get(key) or "").strip() for key in ("title", body_key)]
-            text = "\n".join(p for p in parts if p)
-            if text:
-                yield text
-
-
-def iter_corpus(name: str = "all", *, data_dir: DataDir = None) -> Iterator[str]:
-    """Yield articles (title, newline, body) of ``"ant"``, ``"saudinewsnet"`` or ``"all"``, streaming."""
-    if name != "all" and name not in CORPORA:
-        raise UnknownDatasetError(f"Unknown corpus {name!r}; valid names: all, {', '.join(CORPORA)}.")
-    for corpus in CORPORA if name == "all" else (name,):
-        yield from _iter_one(corpus, data_dir)
 
 
 def iter_dataset_text(
