@@ -198,8 +198,11 @@ _RELATIVE_DAYS = _forms("أمس الأمس البارحة غدا غداً")
 _PERIODS = _forms("الأسبوع الشهر العام السنة الصيف الشتاء الربيع الخريف")
 _PERIOD_AFTER = _forms("الماضي الماضية المقبل المقبلة القادم القادمة الحالي الحالية الجاري الجارية المنصرم")
 _YEAR_WORDS = _forms("عام العام سنة السنة لعام وعام لسنة")
-_DATE_LEADERS = _forms("اليوم يوم بتاريخ تاريخ منذ هذا هذه")
-_ERA = _forms("م ه هـ ميلادي هجري ميلادية هجرية")
+_DATE_LEADERS = _forms("اليوم يوم بتاريخ تاريخ منذ")
+_ERA = _forms("م ه هـ ق.م ميلادي هجري ميلادية هجرية")
+_OPENERS = frozenset("([")
+_CLOSERS = frozenset(")]")
+_NOT_YEAR_AFTER = _forms("القرار قرار للقرار بالقرار رقم الرقم")
 _PREFIXES = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
 
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2}|2100)(م|ه)?$")
@@ -224,10 +227,11 @@ def date_like(tokens: Sequence[str]) -> list[bool]:
     """Mark the tokens a simple DATE pattern would tag as part of a date expression.
 
     Covers month names (MSA, Maghrebi such as جانفي/جوان, Levantine such as كانون الثاني/أيار,
-    Hijri, English), years (1000–2100, optional م/هـ), day numbers next to a month, numeric
-    dates (``12/4/1948`` as one token or split around ``/``), weekdays, أمس/غدا, "عام 2018",
-    and relative periods ("الأسبوع الماضي", "هذا الشهر"). Used to mask the loss on sources
-    that do not annotate DATE; it favours recall over precision.
+    Hijri, English), years (1000–2100, not after «القرار»/«رقم»), day numbers next to a month,
+    numeric dates (``12/4/1948`` as one token or split around ``/``), weekdays, أمس/غدا and
+    relative periods ("الأسبوع الماضي", "هذا الشهر"); then it grows each marked stretch over
+    leaders («عام», «بتاريخ», «يوم», «منذ»), era marks (م، هـ), brackets and «الجاري» after a
+    month. Used to mask the loss on sources that do not annotate DATE; recall before precision.
     """
     words = [_norm(t) for t in tokens]
     n = len(words)
@@ -237,7 +241,7 @@ def date_like(tokens: Sequence[str]) -> list[bool]:
         return 0 <= i < n and words[i].isdigit()
 
     def year(i: int) -> bool:
-        return 0 <= i < n and bool(_YEAR.match(words[i]))
+        return 0 <= i < n and bool(_YEAR.match(words[i])) and (i == 0 or words[i - 1] not in _NOT_YEAR_AFTER)
 
     def day(i: int) -> bool:
         return 0 <= i < n and bool(_DAY.match(words[i]))
@@ -265,11 +269,19 @@ def date_like(tokens: Sequence[str]) -> list[bool]:
         if i + 4 < n and num(i) and words[i + 1] in _SEPARATORS and num(i + 2) and words[i + 3] in _SEPARATORS and num(i + 4):
             for j in range(i, i + 5):
                 marks[j] = True
-    for i, w in enumerate(words):
-        if i + 1 < n and marks[i + 1] and (_in(w, _YEAR_WORDS) and year(i + 1) or w in _DATE_LEADERS):
-            marks[i] = True
-        if i >= 1 and w in _ERA and year(i - 1):
-            marks[i] = True
+    changed = True
+    while changed:
+        changed = False
+        for i, w in enumerate(words):
+            after = i + 1 < n and marks[i + 1]
+            before = i >= 1 and marks[i - 1]
+            grows = (
+                (after and (w in _OPENERS or _in(w, _YEAR_WORDS) or _in(w, _DATE_LEADERS)))
+                or (before and (w in _CLOSERS or w in _ERA))
+                or (i >= 1 and month[i - 1] and w in _PERIOD_AFTER)
+            )
+            if grows and not marks[i]:
+                marks[i] = changed = True
     return marks
 
 

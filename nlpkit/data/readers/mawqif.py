@@ -3,7 +3,8 @@
 The CSV files (UTF-8 with BOM) have ``ID,text,target,stance,...`` columns. English targets
 become Arabic strings (``TARGETS``); ``Favor/Against/None`` become ``FAVOR/AGAINST/NONE``;
 rows without a stance are left out and counted (:func:`skipped`). ``dev`` is carved from the
-official train file: rows whose integer ``ID`` is divisible by 10 (``ID % 10 == 0``).
+official train file: rows whose stripped text has ``zlib.crc32(text.encode("utf-8")) % 10 == 0``
+(a stable hash of the text, so that the few repeated tweets stay on one side).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import zlib
 
 import datasets
 
@@ -29,9 +31,9 @@ HOW_TO_GET = "Download Mawqif from https://github.com/NoraAlt/Mawqif-Arabic-Stan
 
 
 @functools.lru_cache(maxsize=4)
-def _parse(path: str) -> tuple[tuple[tuple[int, StanceRow], ...], int]:
-    """Rows as ``(ID, row)`` pairs, and the number of rows left out for a missing stance."""
-    rows: list[tuple[int, StanceRow]] = []
+def _parse(path: str) -> tuple[tuple[StanceRow, ...], int]:
+    """The rows, and the number of rows left out for a missing stance."""
+    rows: list[StanceRow] = []
     skipped = 0
     for number, record in enumerate(csv.DictReader(io.StringIO(read_text(path, encoding="utf-8-sig"))), start=2):
         stance = (record.get("stance") or "").strip().lower()
@@ -42,7 +44,7 @@ def _parse(path: str) -> tuple[tuple[tuple[int, StanceRow], ...], int]:
         if target not in TARGETS or stance not in LABELS:
             raise ValueError(f"{path}:{number}: unknown target {record.get('target')!r} or stance {record.get('stance')!r}.")
         row: StanceRow = {"target": TARGETS[target], "text": record["text"].strip(), "label": LABELS[stance], "holder": None}
-        rows.append((int(record["ID"]), row))
+        rows.append(row)
     return tuple(rows), skipped
 
 
@@ -51,9 +53,9 @@ def _file(split: str, data_dir: DataDir) -> str:
     return str(data_file(f"stance/mawqif/{name}.csv", how_to_get=HOW_TO_GET, root=data_dir))
 
 
-def in_dev(row_id: int) -> bool:
-    """Whether a row of the official train file belongs to nlpkit's ``dev`` split."""
-    return row_id % 10 == 0
+def in_dev(text: str) -> bool:
+    """Whether a tweet of the official train file belongs to nlpkit's ``dev`` split."""
+    return zlib.crc32(text.encode("utf-8")) % 10 == 0
 
 
 def skipped(split: str = "train", *, data_dir: DataDir = None) -> int:
@@ -67,5 +69,5 @@ def load(split: str = "train", *, data_dir: DataDir = None) -> datasets.Dataset:
     split = resolve_split(SOURCE, split, SPLITS)
     rows, _ = _parse(_file(split, data_dir))
     if split != "test":
-        rows = tuple(r for r in rows if in_dev(r[0]) == (split == "dev"))
-    return stance_dataset(SOURCE, split, (row for _, row in rows))
+        rows = tuple(r for r in rows if in_dev(r["text"]) == (split == "dev"))
+    return stance_dataset(SOURCE, split, rows)
