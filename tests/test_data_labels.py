@@ -14,6 +14,7 @@ from nlpkit.data.labels import (
     WOJOOD_MAP,
     date_like,
     date_mask,
+    drop_unannotated,
     entity_spans,
     is_valid_iob2,
     map_tag,
@@ -121,3 +122,9 @@ def test_date_mask_policy() -> None:
     assert date_mask(tokens, tags, ANNOTATED_TYPES["anercorp"]) == [False, False, False, False, True, True]
     assert date_mask(tokens, tags, ANNOTATED_TYPES["wojood"]) == [False] * 6
     assert date_mask(["رمضان"], ["B-PER"], ANNOTATED_TYPES["newsfane"]) == [False]
+
+
+def test_drop_unannotated_for_scoring() -> None:
+    predicted = ["B-PER", "O", "B-DATE", "I-DATE", "B-LOC"]
+    assert drop_unannotated(predicted, ANNOTATED_TYPES["anercorp"]) == ["B-PER", "O", "O", "O", "B-LOC"]
+    assert drop_unannotated(predicted, ANNOTATED_TYPES["wojood"]) == predicted

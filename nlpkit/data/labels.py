@@ -161,6 +161,11 @@ def entity_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     return spans
 
 
+def drop_unannotated(tags: Sequence[str], annotated_types: Sequence[str]) -> list[str]:
+    """Map tags of types a source does not annotate to ``O`` (for scoring predictions on it)."""
+    return [tag if tag == "O" or tag[2:] in annotated_types else "O" for tag in tags]
+
+
 # --- DATE pattern --------------------------------------------------------------------------
 
 _STRIP = re.compile("[\u064b-\u0652\u0670\u0640\u200e\u200f]")

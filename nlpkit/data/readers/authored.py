@@ -38,7 +38,8 @@ def _parse(path: str, mtime_ns: int) -> tuple[StanceRow, ...]:
         missing = [k for k in ("target", "text", "label") if not record.get(k)]
         if missing or record["label"] not in STANCE_LABELS:
             raise ValueError(f"{path}:{number}: needs target, text and a label in {', '.join(STANCE_LABELS)}; got {record!r}.")
-        rows.append({"target": record["target"], "text": record["text"], "label": record["label"], "holder": record.get("holder")})
+        holder = record.get("holder")
+        rows.append({"target": record["target"], "text": record["text"], "label": record["label"], "holder": holder})
     return tuple(rows)
 
 

@@ -110,6 +110,8 @@ def load_stance(split: str = "test", *, seeds_dir: SeedsDir = None) -> datasets.
             if any(start < b_end and end > b_start for b_start, b_end in boilerplate):
                 continue
             if stance["label"] not in STANCE_LABELS:
-                raise ValueError(f"seeds {record['doc']}: stance label {stance['label']!r} is not one of {', '.join(STANCE_LABELS)}.")
-            rows.append({"target": stance["target"], "text": text[start:end], "label": stance["label"], "holder": stance.get("holder")})
+                valid = ", ".join(STANCE_LABELS)
+                raise ValueError(f"seeds {record['doc']}: stance label {stance['label']!r} is not one of {valid}.")
+            row: StanceRow = {"target": stance["target"], "text": text[start:end], "label": stance["label"], "holder": stance.get("holder")}
+            rows.append(row)
     return stance_dataset(SOURCE, split, rows)
