@@ -90,6 +90,7 @@ class TrainConfig(_Section):
     logging_steps: int = Field(50, gt=0)
     resume: bool = Field(True, description="Resume from the last checkpoint in output_dir when there is one.")
     threads: int | None = Field(None, gt=0, description="torch intra-op threads (CPU).")
+    class_weights: bool = Field(False, description="Weight the stance loss by inverse class frequency (task stance).")
     bf16: bool = False
     dataloader_num_workers: int = Field(0, ge=0)
 
