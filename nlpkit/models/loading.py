@@ -1,14 +1,18 @@
-"""Loading tokenizers and models from a hub name or a local directory, with clear errors."""
+"""Loading tokenizers and validated model directories (tokenizer + backend + labels), with clear errors."""
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
-from nlpkit.errors import ModelLoadError
+from nlpkit.errors import ConfigError, ModelLoadError
+from nlpkit.models.backend import Backend, load_torch_backend, resolve_backend
+from nlpkit.models.directory import read_config, validate_model_dir
 
 logger = logging.getLogger("nlpkit")
 
@@ -47,3 +51,74 @@ def load_tokenizer(name_or_path: str | os.PathLike[str] | None) -> PreTrainedTok
     if not keeps_hamza(tokenizer):
         logger.warning("Tokenizer %s folds أ/إ/آ into ا; entity boundaries on hamza words may suffer.", source)
     return tokenizer
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A validated model directory, loaded: tokenizer, inference backend, labels and limits.
+
+    Attributes:
+        path: the directory it came from.
+        tokenizer: its fast tokenizer.
+        backend: the inference backend (see :mod:`nlpkit.models.backend`).
+        labels: ``id2label`` in id order.
+        max_length: the most tokens (special tokens included) one model input may hold.
+    """
+
+    path: Path
+    tokenizer: PreTrainedTokenizerBase
+    backend: Backend
+    labels: tuple[str, ...]
+    max_length: int
+
+
+def load_model(
+    directory: str | os.PathLike[str],
+    task: str,
+    *,
+    backend: str = "auto",
+    threads: int | None = None,
+    max_length: int | None = None,
+) -> LoadedModel:
+    """Validate and load a ``task`` model directory (``"ner"``: token classification, ``"stance"``: pairs).
+
+    Args:
+        directory: a ``save_pretrained`` folder with config, weights and tokenizer.
+        task: ``"ner"`` or ``"stance"``; selects the label check and the model class.
+        backend: inference backend name (see :data:`nlpkit.models.backend.BACKENDS`).
+        threads: CPU threads for the backend (only set when given).
+        max_length: cap on input length; default: the smaller of the model's position table and
+            the tokenizer's ``model_max_length``.
+
+    Raises:
+        ModelLoadError: an incomplete or inconsistent directory (the message names the file).
+        ConfigError: an unknown backend or a ``max_length`` beyond what the model supports.
+    """
+    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
+
+    path = Path(directory)
+    labels = validate_model_dir(path, task)
+    resolve_backend(backend)
+    tokenizer = load_tokenizer(path)
+    positions = int(read_config(path).get("max_position_embeddings", 512))
+    limit = min(positions, int(min(tokenizer.model_max_length, 1_000_000)))
+    if max_length is not None and not 8 <= max_length <= limit:
+        raise ConfigError(f"max_length={max_length} does not fit the model in {path}; use a value between 8 and {limit}.")
+    auto_class = AutoModelForTokenClassification if task == "ner" else AutoModelForSequenceClassification
+    model_backend = load_torch_backend(path, auto_class, threads=threads)
+    return LoadedModel(path, tokenizer, model_backend, tuple(labels), max_length or limit)
+
+
+def save_model(model: LoadedModel, directory: str | os.PathLike[str]) -> Path:
+    """Write ``model`` to ``directory`` as a loadable model folder (the source files, copied as they are).
+
+    Returns:
+        The directory written.
+    """
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    if model.path.resolve() != target.resolve():
+        for source in sorted(model.path.iterdir()):
+            if source.is_file():
+                shutil.copy2(source, target / source.name)
+    return target

@@ -1,0 +1,138 @@
+"""Validation of saved model directories, before anything heavy is loaded.
+
+A model directory (``save_pretrained`` output) needs ``config.json`` with an ``id2label``
+table of the right label set, a weights file and tokenizer files. Every problem raises
+:class:`~nlpkit.errors.ModelLoadError` naming the file and saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from nlpkit.errors import ModelLoadError
+from nlpkit.results import NER_LABELS, STANCE_LABELS
+
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json")
+TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json")
+
+
+def read_config(directory: str | Path) -> dict[str, Any]:
+    """Return the parsed ``config.json`` of a model directory.
+
+    Raises:
+        ModelLoadError: the directory or its ``config.json`` is missing or not valid JSON.
+    """
+    path = Path(directory)
+    if not path.is_dir():
+        raise ModelLoadError(f"Model directory {path} does not exist; pass the folder written by save_pretrained().")
+    config_file = path / "config.json"
+    if not config_file.is_file():
+        raise ModelLoadError(
+            f"{config_file} is missing; the model directory is incomplete. Save the model again with "
+            "model.save_pretrained(directory) (it writes config.json)."
+        )
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelLoadError(f"{config_file} is not valid JSON ({error}); re-save the model with save_pretrained().") from None
+    if not isinstance(config, dict):
+        raise ModelLoadError(f"{config_file} must hold a JSON object; re-save the model with save_pretrained().")
+    return config
+
+
+def read_id2label(config: dict[str, Any], config_file: Path) -> list[str]:
+    """Return the labels of ``config["id2label"]`` in id order.
+
+    Raises:
+        ModelLoadError: the table is missing or its ids are not ``0..n-1``.
+    """
+    table = config.get("id2label")
+    if not isinstance(table, dict) or not table:
+        raise ModelLoadError(
+            f"{config_file} has no id2label table; set config.id2label (and label2id) to the model's labels "
+            "before save_pretrained()."
+        )
+    try:
+        by_id = {int(key): str(label) for key, label in table.items()}
+    except (TypeError, ValueError):
+        raise ModelLoadError(f"{config_file}: id2label keys must be integers 0..n-1, got {sorted(table)}.") from None
+    if sorted(by_id) != list(range(len(by_id))):
+        raise ModelLoadError(f"{config_file}: id2label ids must be 0..{len(by_id) - 1} without gaps, got {sorted(by_id)}.")
+    return [by_id[i] for i in range(len(by_id))]
+
+
+def check_ner_labels(labels: list[str], config_file: Path) -> None:
+    """Require IOB2 labels over the library types: ``O`` plus ``B-X``/``I-X`` pairs.
+
+    Raises:
+        ModelLoadError: an unknown label, a missing ``O``, or a ``B-X`` without ``I-X`` (or back).
+    """
+    allowed = {"O"} | {f"{prefix}-{kind}" for kind in NER_LABELS for prefix in ("B", "I")}
+    unknown = [label for label in labels if label not in allowed]
+    kinds = {label[2:] for label in labels if label != "O"}
+    unpaired = sorted(kind for kind in kinds if f"B-{kind}" not in labels or f"I-{kind}" not in labels)
+    if unknown or "O" not in labels or unpaired or len(set(labels)) != len(labels):
+        raise ModelLoadError(
+            f"{config_file}: id2label {labels} is not an IOB2 tag set over {'/'.join(NER_LABELS)} "
+            f"(unknown: {unknown}, unpaired types: {unpaired}). Train the NER model with labels "
+            "'O' and 'B-X'/'I-X' for X in PER, ORG, LOC, DATE, MISC (nlpkit.data.labels.NER_LABELS)."
+        )
+
+
+def check_stance_labels(labels: list[str], config_file: Path) -> None:
+    """Require stance labels that are a subset of FAVOR/AGAINST/NONE, without repeats.
+
+    Raises:
+        ModelLoadError: any other label.
+    """
+    if not set(labels) <= set(STANCE_LABELS) or len(set(labels)) != len(labels):
+        raise ModelLoadError(
+            f"{config_file}: id2label {labels} is not a stance label set; use labels among "
+            f"{', '.join(STANCE_LABELS)} (nlpkit.data.labels.STANCE_LABELS) when training the stance model."
+        )
+
+
+def check_weights(directory: Path) -> None:
+    """Require one of the weight files transformers reads.
+
+    Raises:
+        ModelLoadError: no weights file in ``directory``.
+    """
+    if not any((directory / name).is_file() for name in WEIGHT_FILES):
+        raise ModelLoadError(
+            f"No weights file in {directory} (expected {WEIGHT_FILES[0]} or {WEIGHT_FILES[2]}); the save was "
+            "interrupted or only the config was copied. Copy the weights too or re-run save_pretrained()."
+        )
+
+
+def check_tokenizer_files(directory: Path) -> None:
+    """Require tokenizer files next to the model.
+
+    Raises:
+        ModelLoadError: no tokenizer files in ``directory``.
+    """
+    if not any((directory / name).is_file() for name in TOKENIZER_FILES):
+        raise ModelLoadError(
+            f"No tokenizer in {directory} (expected {TOKENIZER_FILES[0]}); save the tokenizer into the model "
+            "directory with tokenizer.save_pretrained(directory)."
+        )
+
+
+def validate_model_dir(directory: str | Path, task: str) -> list[str]:
+    """Check a ``task`` (``"ner"`` or ``"stance"``) model directory and return its labels in id order.
+
+    Raises:
+        ModelLoadError: see the ``check_*`` functions of this module.
+    """
+    path = Path(directory)
+    config = read_config(path)
+    labels = read_id2label(config, path / "config.json")
+    if task == "ner":
+        check_ner_labels(labels, path / "config.json")
+    else:
+        check_stance_labels(labels, path / "config.json")
+    check_weights(path)
+    check_tokenizer_files(path)
+    return labels

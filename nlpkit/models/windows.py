@@ -1,0 +1,70 @@
+"""Windows over the words of a long sentence, so no word is silently truncated.
+
+A sentence whose words need more sub-words than the model takes is cut into windows of whole
+words, each at most ``budget`` sub-words, consecutive windows overlapping by about ``stride``
+sub-words. Every word then takes its prediction from the window where it is most central
+(farthest from both window edges), so the words near a cut see context on both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nlpkit.errors import ConfigError
+
+
+def check_window_settings(budget: int, stride: int) -> None:
+    """Validate a sub-word budget and overlap.
+
+    Raises:
+        ConfigError: ``budget < 1`` or ``stride`` outside ``0..budget // 2``.
+    """
+    if budget < 1:
+        raise ConfigError(f"max_length leaves {budget} sub-words for text after the special tokens; use a larger max_length.")
+    if not 0 <= stride <= budget // 2:
+        raise ConfigError(f"stride={stride} must be between 0 and half the window ({budget // 2}); lower the stride.")
+
+
+def plan_windows(counts: Sequence[int], budget: int, stride: int) -> list[tuple[int, int]]:
+    """Cut words with ``counts[i]`` sub-words into windows ``[start, end)`` of word indices.
+
+    Each window holds at most ``budget`` sub-words, except a single word longer than the
+    budget, which gets a window of its own. The next window starts at the earliest word such
+    that the overlap is at most ``stride`` sub-words (and always after the previous start).
+
+    Args:
+        counts: sub-words per word (0 for a word the tokenizer drops).
+        budget: sub-words per window, special tokens excluded.
+        stride: wanted overlap in sub-words between consecutive windows.
+
+    Returns:
+        Windows in order, covering every word; ``[]`` for no words.
+    """
+    windows: list[tuple[int, int]] = []
+    start = 0
+    while start < len(counts):
+        end, total = start, 0
+        while end < len(counts) and (end == start or total + counts[end] <= budget):
+            total += counts[end]
+            end += 1
+        windows.append((start, end))
+        if end == len(counts):
+            break
+        next_start, overlap = end, 0
+        while next_start - 1 > start and overlap + counts[next_start - 1] <= stride:
+            next_start -= 1
+            overlap += counts[next_start]
+        start = next_start
+    return windows
+
+
+def assign_owners(windows: Sequence[tuple[int, int]], n_words: int) -> list[int]:
+    """Return, for each word, the index of the window where it is most central (ties: the earlier one)."""
+    owners = [-1] * n_words
+    best = [-1] * n_words
+    for index, (start, end) in enumerate(windows):
+        for word in range(start, end):
+            centrality = min(word - start, end - 1 - word)
+            if centrality > best[word]:
+                best[word], owners[word] = centrality, index
+    return owners
