@@ -1,0 +1,253 @@
+"""Named-entity predictor: words → IOB2 tags → character spans in the original text.
+
+Words come from :func:`nlpkit.text.tokenize.tokenize` (no clitic split) and are fed to the
+model with ``is_split_into_words=True``; a word's tag is the argmax at its first sub-word.
+Sentences longer than the model's input are cut into overlapping windows of whole words
+(:mod:`nlpkit.models.windows`), so every word gets a tag. Decoded spans are trimmed of
+surrounding punctuation and of an attached proclitic, so «وروسيا» yields the span of «روسيا».
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nlpkit.errors import ConfigError
+from nlpkit.models.windows import assign_owners, check_window_settings, plan_windows
+from nlpkit.text.tokenize import Token, split_proclitic, tokenize
+
+if TYPE_CHECKING:
+    from nlpkit.models.loading import LoadedModel
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    """A predicted entity: ``text[start:end]`` with its type and mean tag probability."""
+
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class WordTag:
+    """The tag of one word and its probability (``"O"``, 0.0 for a word the tokenizer drops)."""
+
+    token: Token
+    label: str
+    score: float
+
+
+@dataclass
+class _SentenceWork:
+    """Per-sentence state while tagging: words, windows and the probabilities gathered so far."""
+
+    words: list[Token]
+    windows: list[Span]
+    owners: list[int]
+    probs: np.ndarray
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis, in float64 for stable rounding downstream."""
+    shifted = logits.astype(np.float64) - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def decode_iob2(labels: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Turn word tags into ``(first, last, type)`` word ranges (inclusive).
+
+    An ``I-X`` that does not continue an ``X`` span (no ``B-X`` before it, or after another
+    type) starts a new span, as seqeval's lenient mode does.
+    """
+    spans: list[tuple[int, int, str]] = []
+    open_kind: str | None = None
+    for index, label in enumerate(labels):
+        if label == "O":
+            open_kind = None
+            continue
+        prefix, kind = label.split("-", 1)
+        if prefix == "I" and open_kind == kind:
+            spans[-1] = (spans[-1][0], index, kind)
+        else:
+            spans.append((index, index, kind))
+            open_kind = kind
+    return spans
+
+
+def _is_wordlike(token: Token) -> bool:
+    """True for letter/digit tokens (not punctuation or quotes)."""
+    return any(char.isalnum() for char in token.text)
+
+
+def trim_span(words: Sequence[Token], first: int, last: int) -> tuple[int, int, Span] | None:
+    """Trim the word range ``first..last``: punctuation at both ends, then a proclitic on its first word.
+
+    Returns:
+        ``(first, last, (start, end))`` with the kept word range and character span, or
+        ``None`` when only punctuation remains.
+    """
+    while first <= last and not _is_wordlike(words[first]):
+        first += 1
+    while last >= first and not _is_wordlike(words[last]):
+        last -= 1
+    if first > last:
+        return None
+    prefix, _ = split_proclitic(words[first].text)
+    return first, last, (words[first].start + len(prefix), words[last].end)
+
+
+def spans_from_tags(tags: Sequence[WordTag]) -> list[EntitySpan]:
+    """Decode one sentence's word tags into trimmed entity spans (score: mean over kept words)."""
+    words = [tag.token for tag in tags]
+    spans = []
+    for first, last, kind in decode_iob2([tag.label for tag in tags]):
+        trimmed = trim_span(words, first, last)
+        if trimmed is None:
+            continue
+        first, last, (start, end) = trimmed
+        score = float(np.mean([tags[i].score for i in range(first, last + 1)]))
+        spans.append(EntitySpan(start, end, kind, score))
+    return spans
+
+
+class NerModel:
+    """Token-classification model over words, with windowing and batching."""
+
+    def __init__(self, model: LoadedModel, *, batch_size: int = 16, stride: int | None = None) -> None:
+        """Wrap a loaded model.
+
+        Args:
+            model: tokenizer, backend, IOB2 labels and max input length.
+            batch_size: windows per forward pass.
+            stride: overlap in sub-words between windows of a long sentence (default: a
+                quarter of the window, at most 128).
+
+        Raises:
+            ConfigError: a non-positive batch size or a stride too large for the window.
+        """
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
+        self.model = model
+        self.batch_size = batch_size
+        self.budget = model.max_length - model.tokenizer.num_special_tokens_to_add(pair=False)
+        self.stride = min(self.budget // 4, 128) if stride is None else stride
+        check_window_settings(self.budget, self.stride)
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        directory: str | os.PathLike[str],
+        backend: str = "auto",
+        *,
+        threads: int | None = None,
+        batch_size: int = 16,
+        max_length: int | None = None,
+        stride: int | None = None,
+    ) -> NerModel:
+        """Load a token-classification directory whose ``id2label`` is IOB2 over PER/ORG/LOC/DATE/MISC.
+
+        Raises:
+            ModelLoadError: missing/invalid config.json, wrong labels, missing weights or tokenizer.
+        """
+        from nlpkit.models.loading import load_model
+
+        loaded = load_model(directory, "ner", backend=backend, threads=threads, max_length=max_length)
+        return cls(loaded, batch_size=batch_size, stride=stride)
+
+    def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
+        """Write the model directory (config, weights, tokenizer) to ``directory``."""
+        from nlpkit.models.loading import save_model
+
+        return save_model(self.model, directory)
+
+    def predict(self, text: str, sentences: Sequence[Span]) -> list[EntitySpan]:
+        """Entity spans of ``text``, sentence by sentence, in text order."""
+        return self.predict_many([(text, sentences)])[0]
+
+    def predict_many(
+        self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None
+    ) -> list[list[EntitySpan]]:
+        """Entity spans for several documents at once (sentences of all documents share batches)."""
+        return [
+            [span for sentence_tags in document for span in spans_from_tags(sentence_tags)]
+            for document in self.tag_many(items, batch_size=batch_size)
+        ]
+
+    def tag_many(
+        self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None
+    ) -> list[list[list[WordTag]]]:
+        """Tag every word of every sentence: ``result[document][sentence][word]``."""
+        work = [self._prepare(text[start:end], start) for text, sentences in items for start, end in sentences]
+        self._run_windows(work, batch_size or self.batch_size)
+        tags = [self._sentence_tags(item) for item in work]
+        result, position = [], 0
+        for _, sentences in items:
+            result.append(tags[position : position + len(sentences)])
+            position += len(sentences)
+        return result
+
+    def _prepare(self, sentence: str, offset: int) -> _SentenceWork:
+        """Tokenise one sentence into words and plan its windows."""
+        words = tokenize(sentence, offset=offset)
+        counts = self._subword_counts(words)
+        windows = plan_windows(counts, self.budget, self.stride)
+        probs = np.zeros((len(words), len(self.model.labels)))
+        return _SentenceWork(words, windows, assign_owners(windows, len(words)), probs)
+
+    def _subword_counts(self, words: Sequence[Token]) -> list[int]:
+        """Sub-words per word, as the tokenizer splits them with ``is_split_into_words``."""
+        if not words:
+            return []
+        encoding = self.model.tokenizer([word.text for word in words], is_split_into_words=True, add_special_tokens=False)
+        counts = [0] * len(words)
+        for word_id in encoding.word_ids(0):
+            if word_id is not None:
+                counts[word_id] += 1
+        return counts
+
+    def _run_windows(self, work: Sequence[_SentenceWork], batch_size: int) -> None:
+        """Run every window through the backend (similar lengths batched together) and keep owned probabilities."""
+        jobs = [(item, index, window) for item in work for index, window in enumerate(item.windows)]
+        jobs.sort(key=lambda job: job[2][1] - job[2][0])
+        tokenizer = self.model.tokenizer
+        for begin in range(0, len(jobs), batch_size):
+            chunk = jobs[begin : begin + batch_size]
+            encoding = tokenizer(
+                [[word.text for word in item.words[start:end]] for item, _, (start, end) in chunk],
+                is_split_into_words=True, padding=True, truncation=True, max_length=self.model.max_length,
+                return_tensors="np",
+            )
+            batch = {name: encoding[name] for name in tokenizer.model_input_names if name in encoding}
+            probs = softmax(self.model.backend.logits(batch))
+            for row, (item, index, (start, _)) in enumerate(chunk):
+                self._keep_owned(item, index, start, encoding.word_ids(row), probs[row])
+
+    @staticmethod
+    def _keep_owned(item: _SentenceWork, index: int, start: int, word_ids: Sequence[int | None], probs: np.ndarray) -> None:
+        """Store the first-sub-word probabilities of the words that window ``index`` owns."""
+        previous = None
+        for position, word_id in enumerate(word_ids):
+            if word_id is not None and word_id != previous and item.owners[start + word_id] == index:
+                item.probs[start + word_id] = probs[position]
+            previous = word_id
+
+    def _sentence_tags(self, item: _SentenceWork) -> list[WordTag]:
+        """Argmax tag per word; words without sub-words get ``O``."""
+        tags = []
+        for word, row in zip(item.words, item.probs, strict=True):
+            if not row.any():
+                tags.append(WordTag(word, "O", 0.0))
+                continue
+            best = int(row.argmax())
+            tags.append(WordTag(word, self.model.labels[best], float(row[best])))
+        return tags

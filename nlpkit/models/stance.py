@@ -1,0 +1,115 @@
+"""Stance predictor over (target, text) pairs.
+
+The pair is encoded as the model was trained: target first, text second. A text too long for
+one input is split into overlapping windows (``truncation="only_second"`` with
+``return_overflowing_tokens``); the pair's probabilities are the mean over its windows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nlpkit.errors import ConfigError, InputError
+from nlpkit.models.ner import softmax
+
+if TYPE_CHECKING:
+    from nlpkit.models.loading import LoadedModel
+
+Pair = tuple[str, str]
+
+
+class StanceModel:
+    """Sequence-pair classifier with labels among FAVOR/AGAINST/NONE."""
+
+    def __init__(self, model: LoadedModel, *, batch_size: int = 16, stride: int | None = None) -> None:
+        """Wrap a loaded model.
+
+        Args:
+            model: tokenizer, backend, stance labels and max input length.
+            batch_size: pairs per tokenizer call and windows per forward pass.
+            stride: overlap in tokens between windows of a long text (default: an eighth of
+                ``max_length``).
+
+        Raises:
+            ConfigError: a non-positive batch size or a stride that leaves no room for text.
+        """
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
+        self.model = model
+        self.batch_size = batch_size
+        self.stride = model.max_length // 8 if stride is None else stride
+        if not 0 <= self.stride <= model.max_length // 2:
+            raise ConfigError(f"stride={self.stride} must be between 0 and half of max_length ({model.max_length // 2}).")
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        directory: str | os.PathLike[str],
+        backend: str = "auto",
+        *,
+        threads: int | None = None,
+        batch_size: int = 16,
+        max_length: int | None = None,
+        stride: int | None = None,
+    ) -> StanceModel:
+        """Load a sequence-classification directory whose ``id2label`` ⊆ FAVOR/AGAINST/NONE.
+
+        Raises:
+            ModelLoadError: missing/invalid config.json, wrong labels, missing weights or tokenizer.
+        """
+        from nlpkit.models.loading import load_model
+
+        loaded = load_model(directory, "stance", backend=backend, threads=threads, max_length=max_length)
+        return cls(loaded, batch_size=batch_size, stride=stride)
+
+    def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
+        """Write the model directory (config, weights, tokenizer) to ``directory``."""
+        from nlpkit.models.loading import save_model
+
+        return save_model(self.model, directory)
+
+    def predict(self, pairs: Sequence[Pair], *, batch_size: int | None = None) -> list[tuple[str, float]]:
+        """Return ``(label, probability)`` for each ``(target, text)`` pair, in order.
+
+        Raises:
+            InputError: a target so long that no room is left for the text.
+        """
+        size = batch_size or self.batch_size
+        results: list[tuple[str, float]] = []
+        for begin in range(0, len(pairs), size):
+            for probs in self._pair_probabilities(pairs[begin : begin + size], size):
+                best = int(probs.argmax())
+                results.append((self.model.labels[best], float(probs[best])))
+        return results
+
+    def _pair_probabilities(self, pairs: Sequence[Pair], batch_size: int) -> list[np.ndarray]:
+        """Mean window probabilities for each pair of one chunk."""
+        tokenizer = self.model.tokenizer
+        self._check_targets([target for target, _ in pairs])
+        encoding = tokenizer(
+            [target for target, _ in pairs], [text for _, text in pairs],
+            truncation="only_second", max_length=self.model.max_length, stride=self.stride,
+            return_overflowing_tokens=True, padding=True, return_tensors="np",
+        )
+        names = [name for name in tokenizer.model_input_names if name in encoding]
+        rows = len(encoding["input_ids"])
+        probs = np.concatenate([
+            softmax(self.model.backend.logits({name: encoding[name][begin : begin + batch_size] for name in names}))
+            for begin in range(0, rows, batch_size)
+        ])
+        owners = np.asarray(encoding["overflow_to_sample_mapping"])
+        return [probs[owners == index].mean(axis=0) for index in range(len(pairs))]
+
+    def _check_targets(self, targets: Sequence[str]) -> None:
+        """Refuse targets that would leave less than half the input for the text."""
+        limit = self.model.max_length // 2
+        lengths = self.model.tokenizer(list(targets), add_special_tokens=False)["input_ids"]
+        for target, ids in zip(targets, lengths, strict=True):
+            if len(ids) > limit:
+                raise InputError(f"Stance target {target[:40]!r} is {len(ids)} tokens long; use a name or short phrase "
+                                 f"(at most {limit} tokens).")
