@@ -1,0 +1,1 @@
+"""Document analysis: the :class:`Analyzer`, canonical entities, holders and stance targets."""

@@ -1,0 +1,189 @@
+"""Who speaks: attributing a sentence to a holder (a PER or ORG canonical entity).
+
+Rules, tried in this order on the words of a sentence (compared after
+:func:`~nlpkit.text.normalize.normalize`, so hamza and ى/ي spellings match):
+
+1. **Headline colon.** The sentence opens with a PER/ORG entity followed by «:»
+   («لافروف: روسيا والصين ...»).
+2. **Verb, then speaker.** A speech or position verb (:data:`SPEECH_VERBS`, optionally with
+   و/ف attached: «وذكرت») followed within :data:`MAX_GAP` words by a PER/ORG entity; titles
+   between them are skipped because any word may stand between («أكد وزير الدفاع الروسى
+   سيرجى شويجو»), but «أن/إن/أنه…» and «:» end the search (what follows is the content).
+3. **Speaker, then verb.** A PER/ORG entity ending at most one word before a speech verb,
+   with no punctuation between («الخارجية الروسية تدعو», «لافروف أن حذر»).
+4. **Source.** «بحسب/حسب/وفق/وفقا/طبقا X» or «نقلا عن X», X a PER/ORG entity within
+   :data:`MAX_SOURCE_GAP` words (skipping «موقع», «وكالة» and quotes).
+5. **Continuation.** A sentence that opens with a speech verb carrying و/ف («وأضاف»,
+   «وتابع», «وقال البيان») or with «من جانبه/بدوره…», and names no speaker, inherits the most
+   recent holder of the :data:`INHERIT_WINDOW` previous sentences.
+
+Otherwise the sentence has no holder (``None``: the article itself speaks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nlpkit.results import Entity
+from nlpkit.text.normalize import normalize
+from nlpkit.text.tokenize import Token, tokenize
+
+HOLDER_TYPES = frozenset({"PER", "ORG"})
+MAX_GAP = 8
+MAX_SOURCE_GAP = 4
+INHERIT_WINDOW = 3
+
+_PAST = (
+    "قال اكد اعلن اشار ذكر صرح اوضح اضاف تابع حذر شدد اعتبر لفت اعرب ندد رحب طالب اتهم انتقد اردف نوه كشف "
+    "ختم اعترف وصف رفض جدد"
+)
+_PAST_IRREGULAR = "دعا دعت راي رات نفي نفت"
+_PRESENT = "يقول تقول يوكد توكد يعلن تعلن يشير تشير يري تري يدعو تدعو يطالب تطالب يتهم تتهم ينتقد تنتقد يحذر تحذر " \
+           "يرحب ترحب يعتبر تعتبر يرفض ترفض"
+SPEECH_VERBS = frozenset(
+    _PAST.split() + [verb + "ت" for verb in _PAST.split()] + _PAST_IRREGULAR.split() + _PRESENT.split()
+)
+"""Speech/position verbs in :func:`normalize` form (past masculine/feminine, 3rd-person present)."""
+
+STOP_WORDS = frozenset("ان انه انها انهم اننا انني بان بانه بانها بانهم لان".split())
+SOURCE_WORDS = frozenset("بحسب حسب وفق وفقا طبقا".split())
+OPENERS = (("من", "جانبه"), ("من", "جانبها"), ("من", "جهته"), ("من", "جهتها"), ("بدوره",), ("بدورها",))
+_HARD_STOPS = frozenset(":")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A sentence's tokens, their normalised forms and the PER/ORG entities they start or end."""
+
+    tokens: list[Token]
+    forms: list[str]
+    starts: dict[int, Entity]
+    ends: dict[int, Entity]
+
+
+def _strip_conjunction(form: str) -> str:
+    """Drop an attached و/ف when what remains is still a word of two letters or more."""
+    return form[1:] if len(form) > 2 and form[0] in "وف" else form
+
+
+def is_speech_verb(form: str) -> bool:
+    """True when a normalised word is a speech verb, with or without an attached و/ف."""
+    return form in SPEECH_VERBS or _strip_conjunction(form) in SPEECH_VERBS
+
+
+def _is_word(token: Token) -> bool:
+    """True for letter/digit tokens."""
+    return any(char.isalnum() for char in token.text)
+
+
+def _index_words(text: str, sentence: tuple[int, int], entities: Sequence[Entity]) -> _Words:
+    """Tokenise a sentence and note which tokens start/end a PER/ORG entity."""
+    tokens = tokenize(text[sentence[0] : sentence[1]], offset=sentence[0])
+    starts: dict[int, Entity] = {}
+    ends: dict[int, Entity] = {}
+    for entity in entities:
+        if entity.label not in HOLDER_TYPES or not sentence[0] <= entity.start < sentence[1]:
+            continue
+        for index, token in enumerate(tokens):
+            if token.start <= entity.start < token.end:
+                starts.setdefault(index, entity)
+            if token.start < entity.end <= token.end:
+                ends.setdefault(index, entity)
+    return _Words(tokens, [normalize(token.text) for token in tokens], starts, ends)
+
+
+def _headline_colon(words: _Words) -> Entity | None:
+    """Rule 1: «X: ...» at the start of the sentence."""
+    entity = words.starts.get(0)
+    if entity is None:
+        return None
+    following = next((token for token in words.tokens if token.start >= entity.end), None)
+    return entity if following is not None and following.text == ":" else None
+
+
+def _verb_then_speaker(words: _Words) -> Entity | None:
+    """Rule 2: a speech verb followed by the speaker."""
+    for index, form in enumerate(words.forms):
+        if not is_speech_verb(form):
+            continue
+        gap = 0
+        for following in range(index + 1, len(words.tokens)):
+            if following in words.starts:
+                return words.starts[following]
+            if words.forms[following] in STOP_WORDS or words.tokens[following].text in _HARD_STOPS:
+                break
+            gap += _is_word(words.tokens[following])
+            if gap >= MAX_GAP:
+                break
+    return None
+
+
+def _speaker_then_verb(words: _Words) -> Entity | None:
+    """Rule 3: a speaker right before a speech verb (one word between at most, no punctuation)."""
+    for index, form in enumerate(words.forms):
+        if not is_speech_verb(form):
+            continue
+        for before in (index - 1, index - 2):
+            if before < 0 or not _is_word(words.tokens[before]):
+                break
+            if before in words.ends:
+                return words.ends[before]
+    return None
+
+
+def _source(words: _Words) -> Entity | None:
+    """Rule 4: «بحسب X», «نقلا عن X»."""
+    for index, form in enumerate(words.forms):
+        bare = _strip_conjunction(form)
+        if bare in SOURCE_WORDS or (bare == "نقلا" and index + 1 < len(words.forms) and words.forms[index + 1] == "عن"):
+            gap = 0
+            for following in range(index + 1, len(words.tokens)):
+                if following in words.starts:
+                    return words.starts[following]
+                gap += _is_word(words.tokens[following])
+                if gap > MAX_SOURCE_GAP or words.tokens[following].text in "،,:":
+                    break
+    return None
+
+
+def _continues(words: _Words) -> bool:
+    """Rule 5's trigger: the sentence opens with «و/ف + speech verb» or «من جانبه/بدوره…»."""
+    forms = [form for form, token in zip(words.forms, words.tokens, strict=True) if _is_word(token)]
+    if not forms:
+        return False
+    if forms[0][0] in "وف" and _strip_conjunction(forms[0]) in SPEECH_VERBS:
+        return True
+    return any(tuple(forms[: len(opener)]) == opener for opener in OPENERS)
+
+
+def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity]) -> tuple[str | None, bool]:
+    """Apply rules 1–4 to one sentence.
+
+    Args:
+        text: the document text.
+        sentence: the sentence span in ``text``.
+        entities: the document's entities (with canonical names); others are ignored.
+
+    Returns:
+        ``(holder, continues)``: the canonical name found (or ``None``) and whether the
+        sentence opens like a continuation (rule 5 applies when no holder was found).
+    """
+    words = _index_words(text, sentence, entities)
+    for rule in (_headline_colon, _verb_then_speaker, _speaker_then_verb, _source):
+        entity = rule(words)
+        if entity is not None:
+            return entity.canonical, _continues(words)
+    return None, _continues(words)
+
+
+def attribute_holders(text: str, sentences: Sequence[tuple[int, int]], entities: Sequence[Entity]) -> list[str | None]:
+    """The holder of every sentence of a document (rules 1–5), in sentence order."""
+    holders: list[str | None] = []
+    for sentence in sentences:
+        holder, continues = find_holder(text, sentence, entities)
+        if holder is None and continues:
+            recent = [previous for previous in holders[-INHERIT_WINDOW:] if previous is not None]
+            holder = recent[-1] if recent else None
+        holders.append(holder)
+    return holders

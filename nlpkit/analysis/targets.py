@@ -1,0 +1,111 @@
+"""Stance targets of a document and the (target, sentence) pairs to classify.
+
+- **Default targets**: the document's main LOC/ORG/PER canonical entities: those mentioned at
+  least :data:`MIN_MENTIONS` times, the :data:`MAX_DEFAULT_TARGETS` most mentioned (ties: the
+  first mentioned); when none is mentioned twice, the most mentioned ones anyway.
+- **Caller targets** (strings) are matched against the canonical groups with
+  :func:`~nlpkit.text.normalize.normalize_name` and keep the caller's spelling; a caller
+  target replaces the default target of the same group.
+- **Pairs**: a default target is paired with each sentence holding one of its mentions; a
+  caller target with every sentence. A pair is skipped when the target is the sentence's holder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nlpkit.analysis.canonical import EntityGroup
+from nlpkit.results import Entity
+from nlpkit.text.normalize import normalize_name
+
+TARGET_TYPES = frozenset({"LOC", "ORG", "PER"})
+MIN_MENTIONS = 2
+MAX_DEFAULT_TARGETS = 6
+
+
+@dataclass(frozen=True)
+class Target:
+    """A stance target: its display name, its entity group (if any) and whether every sentence is asked."""
+
+    name: str
+    group: EntityGroup | None = None
+    every_sentence: bool = False
+
+    def is_holder(self, holder: str | None) -> bool:
+        """True when ``holder`` is this target (same canonical, or the same name up to spelling)."""
+        if holder is None:
+            return False
+        if self.group is not None and holder == self.group.canonical:
+            return True
+        return normalize_name(holder) == normalize_name(self.name)
+
+
+@dataclass(frozen=True)
+class StancePair:
+    """One (target, sentence) question for the stance model."""
+
+    sentence: int
+    target: Target
+
+
+def default_targets(groups: Sequence[EntityGroup]) -> list[Target]:
+    """The document's main entities as targets (see the module docstring)."""
+    candidates = sorted((group for group in groups if group.label in TARGET_TYPES),
+                        key=lambda group: (-len(group.members), group.members[0]))
+    frequent = [group for group in candidates if len(group.members) >= MIN_MENTIONS]
+    chosen = (frequent or candidates)[:MAX_DEFAULT_TARGETS]
+    return [Target(group.canonical, group) for group in sorted(chosen, key=lambda group: group.members[0])]
+
+
+def resolve_targets(groups: Sequence[EntityGroup], requested: Sequence[str] | None) -> list[Target]:
+    """Default targets plus the caller's, each caller target matched to its group when it has one."""
+    targets = default_targets(groups)
+    for name in dict.fromkeys(requested or ()):
+        group = next((group for group in groups if group.label in TARGET_TYPES and group.matches(name)), None)
+        targets = [target for target in targets if group is None or target.group != group]
+        targets.append(Target(name, group, every_sentence=True))
+    return targets
+
+
+def stance_pairs(
+    sentences: Sequence[tuple[int, int]],
+    entities: Sequence[Entity],
+    targets: Sequence[Target],
+    holders: Sequence[str | None],
+) -> list[StancePair]:
+    """The (target, sentence) pairs to classify, by sentence then target order.
+
+    Args:
+        sentences: sentence spans of the document.
+        entities: the document's entities, in the order the groups index them.
+        targets: from :func:`resolve_targets`.
+        holders: the holder of each sentence.
+    """
+    mentioned: list[set[int]] = [set() for _ in sentences]
+    for target_index, target in enumerate(targets):
+        for member in target.group.members if target.group is not None else ():
+            sentence = _sentence_of(sentences, entities[member].start)
+            if sentence is not None:
+                mentioned[sentence].add(target_index)
+    return [
+        StancePair(sentence, target)
+        for sentence in range(len(sentences))
+        for target_index, target in enumerate(targets)
+        if (target.every_sentence or target_index in mentioned[sentence]) and not target.is_holder(holders[sentence])
+    ]
+
+
+def _sentence_of(sentences: Sequence[tuple[int, int]], offset: int) -> int | None:
+    """Index of the sentence containing ``offset`` (sentences are sorted and disjoint)."""
+    low, high = 0, len(sentences) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        start, end = sentences[middle]
+        if offset < start:
+            high = middle - 1
+        elif offset >= end:
+            low = middle + 1
+        else:
+            return middle
+    return None
