@@ -1,2 +1,43 @@
-"""nlpkit: Arabic news analysis (named entities and target-specific stance)."""
+"""nlpkit: Arabic news analysis (named entities and target-specific stance).
+
+``import nlpkit`` stays light: the public names below are imported on first use, so torch and
+transformers load only when a model is.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "analyze": "nlpkit.analysis.api",
+    "load": "nlpkit.analysis.api",
+    "Analyzer": "nlpkit.analysis.analyzer",
+    "Document": "nlpkit.results",
+    "Entity": "nlpkit.results",
+    "Stance": "nlpkit.results",
+    "Sentence": "nlpkit.results",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+if TYPE_CHECKING:
+    from nlpkit.analysis.analyzer import Analyzer
+    from nlpkit.analysis.api import analyze, load
+    from nlpkit.results import Document, Entity, Sentence, Stance
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name lazily (PEP 562)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'nlpkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """Public names, for tab completion."""
+    return sorted(set(globals()) | set(_EXPORTS))

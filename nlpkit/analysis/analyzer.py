@@ -1,0 +1,284 @@
+"""The :class:`Analyzer`: a thin pipeline over an entity predictor and an optional stance predictor.
+
+For each document: sentences → entities (with canonical names) → holders → targets and
+(target, sentence) pairs → stances → summary. Sentences of several documents share NER
+batches and their pairs share stance batches (:meth:`Analyzer.pipe`). The logic of each step
+lives in its own module (``canonical``, ``holders``, ``targets``, ``assemble``).
+
+A saved analyzer is a directory with ``ner/``, ``stance/`` and an ``nlpkit.json`` manifest.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from nlpkit.analysis.assemble import build_entities, build_stance, summarize
+from nlpkit.analysis.holders import attribute_holders
+from nlpkit.analysis.targets import StancePair, resolve_targets, stance_pairs
+from nlpkit.errors import ConfigError, InputError, ModelLoadError
+from nlpkit.models.ner import EntitySpan
+from nlpkit.results import Document, Entity, Sentence
+from nlpkit.text.sentences import split_sentences
+
+MANIFEST = "nlpkit.json"
+MANIFEST_FORMAT = "nlpkit-analyzer"
+EMBEDDED_MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
+TASKS = ("ner", "stance")
+DOCUMENTS_PER_CHUNK = 32
+"""Documents whose sentences :meth:`Analyzer.pipe` batches together."""
+
+
+class EntityPredictor(Protocol):
+    """What the analyzer needs from an NER component (see :class:`nlpkit.models.ner.NerModel`)."""
+
+    def predict_many(
+        self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]], *, batch_size: int | None = None
+    ) -> list[list[EntitySpan]]:
+        """Entity spans for each ``(text, sentence spans)``."""
+        ...
+
+
+class StancePredictor(Protocol):
+    """What the analyzer needs from a stance component (see :class:`nlpkit.models.stance.StanceModel`)."""
+
+    def predict(self, pairs: Sequence[tuple[str, str]], *, batch_size: int | None = None) -> list[tuple[str, float]]:
+        """``(label, probability)`` for each ``(target, text)`` pair."""
+        ...
+
+
+@dataclass
+class _Work:
+    """A document between the NER and the stance step."""
+
+    text: str
+    sentences: list[tuple[int, int]]
+    entities: tuple[Entity, ...] = ()
+    holders: Sequence[str | None] = ()
+    pairs: Sequence[StancePair] = ()
+
+
+class Analyzer:
+    """Named entities and target-specific stance for Arabic news articles."""
+
+    def __init__(self, ner: EntityPredictor, stance: StancePredictor | None = None, *, batch_size: int = 16) -> None:
+        """Compose an analyzer from its components.
+
+        Args:
+            ner: the entity predictor.
+            stance: the stance predictor; without one only ``tasks=("ner",)`` is available.
+            batch_size: default number of model inputs per forward pass.
+        """
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
+        self.ner = ner
+        self.stance = stance
+        self.batch_size = batch_size
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        path_or_name: str | os.PathLike[str] | None = None,
+        *,
+        backend: str = "auto",
+        threads: int | None = None,
+        batch_size: int = 16,
+    ) -> Analyzer:
+        """Load an analyzer directory, a single NER model directory, or the embedded model.
+
+        Args:
+            path_or_name: a directory with ``nlpkit.json`` (``ner/`` + ``stance/``), a
+                token-classification directory (NER only), or ``None``/``"default"`` for the
+                model shipped in ``nlpkit/resources/models``.
+            backend: inference backend (``"auto"``, ``"torch"``).
+            threads: CPU threads for inference (left alone when ``None``).
+            batch_size: model inputs per forward pass.
+
+        Raises:
+            ModelLoadError: nothing loadable there; the message names the file and the fix.
+        """
+        from nlpkit.models.ner import NerModel
+        from nlpkit.models.stance import StanceModel
+
+        ner_dir, stance_dir = resolve_model_dirs(path_or_name)
+        options: dict[str, Any] = {"backend": backend, "threads": threads, "batch_size": batch_size}
+        ner = NerModel.from_pretrained(ner_dir, **options)
+        stance = StanceModel.from_pretrained(stance_dir, **options) if stance_dir is not None else None
+        return cls(ner, stance, batch_size=batch_size)
+
+    def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
+        """Write ``ner/``, ``stance/`` (when present) and ``nlpkit.json`` into ``directory``.
+
+        Raises:
+            ConfigError: a component that cannot save itself (e.g. a test stub).
+        """
+        from nlpkit import __version__
+
+        target = Path(directory)
+        components = {"ner": self.ner, "stance": self.stance}
+        manifest: dict[str, Any] = {"format": MANIFEST_FORMAT, "format_version": 1, "nlpkit_version": __version__}
+        for name, component in components.items():
+            if component is None:
+                manifest[name] = None
+                continue
+            save = getattr(component, "save_pretrained", None)
+            if save is None:
+                raise ConfigError(f"The {name} component {type(component).__name__} has no save_pretrained(); "
+                                  "only analyzers built from model directories can be saved.")
+            save(target / name)
+            manifest[name] = name
+        (target / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return target
+
+    @property
+    def tasks(self) -> tuple[str, ...]:
+        """The tasks this analyzer can run."""
+        return TASKS if self.stance is not None else ("ner",)
+
+    def __call__(
+        self,
+        text: str,
+        *,
+        targets: Sequence[str] | None = None,
+        tasks: Sequence[str] | None = None,
+        batch_size: int | None = None,
+    ) -> Document:
+        """Analyse one text.
+
+        Args:
+            text: the article.
+            targets: extra stance targets (asked of every sentence) on top of the document's
+                main entities.
+            tasks: ``("ner",)``, ``("stance",)`` or both; default: every task the analyzer
+                has (``("ner", "stance")`` with a stance model).
+            batch_size: override the analyzer's batch size for this call.
+        """
+        return next(self.pipe([text], targets=targets, tasks=tasks, batch_size=batch_size))
+
+    def pipe(
+        self,
+        texts: Iterable[str],
+        *,
+        targets: Sequence[str] | None = None,
+        tasks: Sequence[str] | None = None,
+        batch_size: int | None = None,
+    ) -> Iterator[Document]:
+        """Analyse texts lazily, batching the sentences of consecutive documents together.
+
+        Yields:
+            One :class:`~nlpkit.results.Document` per text, in order.
+
+        Raises:
+            InputError: an item that is not a string.
+            ConfigError: unknown tasks, or stance asked of an analyzer without a stance model.
+        """
+        chosen = self._check_tasks(tasks)
+        if isinstance(texts, str):
+            raise InputError("pipe() takes an iterable of texts; for one text call the analyzer directly.")
+        iterator = iter(texts)
+        while chunk := list(itertools.islice(iterator, DOCUMENTS_PER_CHUNK)):
+            yield from self._analyze_chunk(chunk, targets, chosen, batch_size or self.batch_size)
+
+    def _check_tasks(self, tasks: Sequence[str] | None) -> tuple[str, ...]:
+        """Validate the requested tasks once, with one clear error."""
+        if tasks is None:
+            return self.tasks
+        chosen = tuple(dict.fromkeys([tasks] if isinstance(tasks, str) else tasks))
+        unknown = [task for task in chosen if task not in TASKS]
+        if unknown or not chosen:
+            raise ConfigError(f"Unknown tasks {unknown or chosen!r}; choose among {', '.join(TASKS)}.")
+        if "stance" in chosen and self.stance is None:
+            raise ConfigError("Stance was requested but this analyzer has no stance model; pass tasks=('ner',) or "
+                              "load an analyzer directory with a stance/ model.")
+        return chosen
+
+    def _analyze_chunk(
+        self, texts: list[str], targets: Sequence[str] | None, tasks: tuple[str, ...], batch_size: int
+    ) -> list[Document]:
+        """Run the pipeline on a few documents at once."""
+        for position, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise InputError(f"Text #{position} is a {type(text).__name__}, not a str; decode bytes first "
+                                 "(e.g. data.decode('utf-8')).")
+        work = [_Work(text, split_sentences(text)) for text in texts]
+        predictions = self.ner.predict_many([(item.text, item.sentences) for item in work], batch_size=batch_size)
+        for item, spans in zip(work, predictions, strict=True):
+            item.entities, groups = build_entities(item.text, spans)
+            if "stance" in tasks:
+                item.holders = attribute_holders(item.text, item.sentences, item.entities)
+                item.pairs = stance_pairs(item.sentences, item.entities, resolve_targets(groups, targets), item.holders)
+        labels = self._classify(work, batch_size) if "stance" in tasks else iter(())
+        return [self._document(item, labels, tasks) for item in work]
+
+    def _classify(self, work: Sequence[_Work], batch_size: int) -> Iterator[tuple[str, float]]:
+        """Stance labels for every pair of every document, in order."""
+        if self.stance is None:
+            return iter(())
+        questions = [(pair.target.name, item.text[slice(*item.sentences[pair.sentence])])
+                     for item in work for pair in item.pairs]
+        return iter(self.stance.predict(questions, batch_size=batch_size))
+
+    @staticmethod
+    def _document(item: _Work, labels: Iterator[tuple[str, float]], tasks: tuple[str, ...]) -> Document:
+        """Assemble one document's results."""
+        stances = tuple(
+            build_stance(item.sentences[pair.sentence], pair.sentence, pair.target.name, *next(labels),
+                         item.holders[pair.sentence])
+            for pair in item.pairs
+        )
+        return Document(
+            text=item.text,
+            sentences=tuple(Sentence(start, end, item.text[start:end]) for start, end in item.sentences),
+            entities=item.entities if "ner" in tasks else (),
+            stances=stances,
+            summary=summarize(stances),
+            meta={"tasks": list(tasks)},
+        )
+
+
+def resolve_model_dirs(path_or_name: str | os.PathLike[str] | None) -> tuple[Path, Path | None]:
+    """Find the NER and stance directories of an analyzer location.
+
+    Raises:
+        ModelLoadError: the location does not exist, has a broken manifest, or holds no model.
+    """
+    if path_or_name is None or str(path_or_name) == "default":
+        if not (EMBEDDED_MODELS / MANIFEST).is_file():
+            raise ModelLoadError(
+                f"The embedded nlpkit model is missing ({EMBEDDED_MODELS / MANIFEST} not found): this install ships "
+                "without trained weights. Train the NER and stance models (python -m training.train CONFIG.yaml), "
+                f"then save them with Analyzer(...).save_pretrained('{EMBEDDED_MODELS}'), or pass a model directory: "
+                "nlpkit.load('path/to/model')."
+            )
+        return _read_manifest(EMBEDDED_MODELS)
+    path = Path(path_or_name)
+    if not path.is_dir():
+        raise ModelLoadError(f"Model directory {path} does not exist; pass a folder written by Analyzer.save_pretrained() "
+                             "or a token-classification model folder (hub names are not resolved here).")
+    if (path / MANIFEST).is_file():
+        return _read_manifest(path)
+    if (path / "ner").is_dir():
+        return path / "ner", (path / "stance" if (path / "stance").is_dir() else None)
+    if (path / "config.json").is_file():
+        return path, None
+    raise ModelLoadError(f"{path} holds no model: expected {MANIFEST} (an analyzer saved with save_pretrained()), "
+                         "a ner/ folder, or config.json (a token-classification model).")
+
+
+def _read_manifest(path: Path) -> tuple[Path, Path | None]:
+    """Read ``nlpkit.json`` and return the component directories it names."""
+    manifest_file = path / MANIFEST
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelLoadError(f"{manifest_file} cannot be read ({error}); re-save the analyzer with save_pretrained().") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT or not manifest.get("ner"):
+        raise ModelLoadError(f"{manifest_file} is not an nlpkit analyzer manifest (needs format={MANIFEST_FORMAT!r} and "
+                             "a 'ner' folder); re-save the analyzer with save_pretrained().")
+    stance = manifest.get("stance")
+    return path / manifest["ner"], (path / stance if stance else None)
