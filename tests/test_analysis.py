@@ -1,0 +1,297 @@
+"""Analysis layer on the seed articles: canonical entities, holders, targets, the Analyzer and nlpkit.analyze."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from conftest import THREADS, read_seed, seed_annotations, seed_paths
+
+import nlpkit
+from nlpkit.analysis.analyzer import Analyzer
+from nlpkit.analysis.assemble import majority_label
+from nlpkit.analysis.canonical import canonical_names, group_entities
+from nlpkit.analysis.holders import attribute_holders
+from nlpkit.analysis.targets import resolve_targets, stance_pairs
+from nlpkit.errors import ConfigError, InputError, ModelLoadError
+from nlpkit.models.ner import EntitySpan
+from nlpkit.models.stance import StanceModel
+from nlpkit.results import Document, Entity
+from nlpkit.text.sentences import split_sentences
+
+
+class GoldNer:
+    """A stub entity predictor that returns the hand-annotated spans of the seed articles."""
+
+    def __init__(self) -> None:
+        self.gold = {read_seed(path): seed_annotations(path)["entities"] for path in seed_paths()}
+
+    def predict_many(self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]], *,
+                     batch_size: int | None = None) -> list[list[EntitySpan]]:
+        return [[EntitySpan(e["start"], e["end"], e["label"], 1.0) for e in self.gold.get(text, [])] for text, _ in items]
+
+
+def _seed(prefix: str) -> tuple[str, dict]:
+    path = next(path for path in seed_paths() if path.name.startswith(prefix))
+    return read_seed(path), seed_annotations(path)
+
+
+def _gold_entities(annotations: dict) -> list[Entity]:
+    mentions = [(e["text"], e["label"]) for e in annotations["entities"]]
+    return [Entity(e["text"], e["label"], e["start"], e["end"], 1.0, name)
+            for e, name in zip(annotations["entities"], canonical_names(mentions), strict=True)]
+
+
+def _holder_of(text: str, holders: list[str | None], sentences: list[tuple[int, int]], opening: str) -> str | None:
+    matches = [holder for (start, end), holder in zip(sentences, holders, strict=True) if text[start:end].startswith(opening)]
+    assert len(matches) == 1, opening
+    return matches[0]
+
+
+@pytest.fixture(scope="module")
+def gold_analyzer(tiny_stance_dir: Path) -> Analyzer:
+    return Analyzer(GoldNer(), StanceModel.from_pretrained(tiny_stance_dir, threads=THREADS))
+
+
+# --- canonical entities ------------------------------------------------------------------------
+
+
+def test_transliteration_variants_share_one_canonical() -> None:
+    names = canonical_names([("سيرجى لافروف", "PER"), ("سيرغي لافروف", "PER"), ("لافروف", "PER"),
+                             ("سيرجى شويجو", "PER"), ("سيرغي شويغو", "PER"), ("شويغو", "PER")])
+    assert len(set(names[:3])) == 1 and len(set(names[3:])) == 1 and names[0] != names[3]
+    assert names[0] in ("سيرجى لافروف", "سيرغي لافروف") and names[3] in ("سيرجى شويجو", "سيرغي شويغو")
+
+
+def test_canonical_groups_on_annotated_seed_000() -> None:
+    _, annotations = _seed("000")
+    mentions = [(e["text"], e["label"]) for e in annotations["entities"]] + [("شويغو", "PER")]
+    names = canonical_names(mentions)
+    by_surface: dict[str, set[str]] = {}
+    for (surface, _), name in zip(mentions, names, strict=True):
+        by_surface.setdefault(surface, set()).add(name)
+    lavrov = by_surface["سيرجى لافروف"] | by_surface["لافروف"]
+    shoigu = by_surface["سيرجى شويجو"] | by_surface["سيرغى شويغو"] | by_surface["شويغو"]
+    assert lavrov == {"سيرجى لافروف"}
+    assert shoigu == {"سيرجى شويجو"}
+    assert by_surface["روسيا"] == {"روسيا"} and by_surface["روسيا اليوم"] == {"روسيا اليوم"}
+
+
+def test_canonical_groups_on_annotated_seed_003() -> None:
+    _, annotations = _seed("003")
+    groups = group_entities([(e["text"], e["label"]) for e in annotations["entities"]])
+    ministry = next(group for group in groups if group.canonical == "وزارة الخارجية الروسية")
+    surfaces = {annotations["entities"][i]["text"] for i in ministry.members}
+    assert surfaces == {"وزارة الخارجية الروسية", "الخارجية الروسية", "الخارجیة الروسیة"}
+    usa = next(group for group in groups if group.canonical == "الولايات المتحدة")
+    assert "ولايات المتحدة" in {annotations["entities"][i]["text"] for i in usa.members}
+    assert next(group for group in groups if group.matches("الدعجة")).canonical == "حسن الدعجة"
+
+
+def test_types_are_grouped_separately() -> None:
+    names = canonical_names([("روسيا", "LOC"), ("روسيا اليوم", "ORG"), ("اليوم", "DATE")])
+    assert names == ["روسيا", "روسيا اليوم", "اليوم"]
+
+
+# --- holders -----------------------------------------------------------------------------------
+
+
+def test_holders_in_seed_000() -> None:
+    text, annotations = _seed("000")
+    sentences = split_sentences(text)
+    holders = attribute_holders(text, sentences, _gold_entities(annotations))
+    expected = {
+        "أعلن وزير الخارجية الروسى": "سيرجى لافروف",
+        'وبحسب موقع "روسيا اليوم"، قال "لافروف"': "سيرجى لافروف",
+        "وأشار وزير الخارجية، إلى أن": "سيرجى لافروف",
+        "بدوره، أكد وزير الدفاع الروسى سيرجى شويجو": "سيرجى شويجو",
+        "من جهة أخرى، صرح وزير الدفاع": "إيتسونورى أونوديرا",
+        "وأضاف أنه بحث قضية كوريا": "إيتسونورى أونوديرا",
+        "بدوره، ذكر وزير الخارجية اليابانى": "تارو كونو",
+        "وسبق لوزير الخارجية الروسى": "سيرجى لافروف",
+        "تفاصيل لقاء وزيرى الدفاع": None,
+    }
+    for opening, holder in expected.items():
+        assert _holder_of(text, holders, sentences, opening) == holder, opening
+
+
+def test_holders_in_seed_003() -> None:
+    text, annotations = _seed("003")
+    sentences = split_sentences(text)
+    holders = attribute_holders(text, sentences, _gold_entities(annotations))
+    ministry = "وزارة الخارجية الروسية"
+    expected = {
+        "الخارجية الروسية تدعو اليابان": ministry,
+        "أكدت وزارة الخارجية الروسية": ministry,
+        "وقال البيان إن": ministry,
+        "وتابع البيان": ministry,
+        "يذكر أن طوكيو": None,
+        "وأكد رئيس وزراء اليابان": "فوميو كيشيدا",
+        "من جانبها، قالت الخارجية الروسية": ministry,
+        "وذكرت الخارجية الروسية": ministry,
+        "أكد خبير في العلوم السياسية": "حسن الدعجة",
+        "وقال الدعجة": "حسن الدعجة",
+    }
+    for opening, holder in expected.items():
+        assert _holder_of(text, holders, sentences, opening) == holder, opening
+
+
+def test_source_and_preverbal_speaker_rules() -> None:
+    text = "وبحسب وكالة سبوتنيك، فإن الاجتماع تأجل. وزارة الدفاع تحذر من التصعيد. وقالت مصادر: لا جديد."
+    entities = [Entity(name, "ORG", text.index(name), text.index(name) + len(name), 1.0, name)
+                for name in ("وكالة سبوتنيك", "وزارة الدفاع")]
+    sentences = split_sentences(text)
+    assert attribute_holders(text, sentences, entities) == ["وكالة سبوتنيك", "وزارة الدفاع", "وزارة الدفاع"]
+
+
+# --- targets and pairs -------------------------------------------------------------------------
+
+
+def test_default_and_caller_targets_on_seed_000() -> None:
+    text, annotations = _seed("000")
+    entities = _gold_entities(annotations)
+    groups = group_entities([(e.text, e.label) for e in entities])
+    sentences = split_sentences(text)
+    holders = attribute_holders(text, sentences, entities)
+    targets = resolve_targets(groups, ["اليابان", "الصين"])
+    names = [target.name for target in targets]
+    assert {"روسيا", "سيرجى لافروف"} <= set(names) and names.count("اليابان") == 1 and len(names) <= 8
+    pairs = stance_pairs(sentences, entities, targets, holders)
+    russia = {pair.sentence for pair in pairs if pair.target.name == "روسيا"}
+    assert russia == {i for i, (start, end) in enumerate(sentences)
+                      if any(start <= e.start < end and e.canonical == "روسيا" for e in entities)}
+    china = {pair.sentence for pair in pairs if pair.target.name == "الصين"}
+    assert china == set(range(len(sentences)))
+    assert not [pair for pair in pairs if pair.target.is_holder(holders[pair.sentence])]
+    lavrov_pairs = {pair.sentence for pair in pairs if pair.target.name == "سيرجى لافروف"}
+    assert all(holders[sentence] != "سيرجى لافروف" for sentence in lavrov_pairs)
+
+
+# --- the analyzer ------------------------------------------------------------------------------
+
+
+def test_gold_analyzer_document(gold_analyzer: Analyzer) -> None:
+    text, _ = _seed("000")
+    doc = gold_analyzer(text, targets=["اليابان"])
+    lavrov = {e.canonical for e in doc.entities if "لافروف" in e.text}
+    shoigu = {e.canonical for e in doc.entities if e.text in ("سيرجى شويجو", "سيرغى شويغو")}
+    assert lavrov == {"سيرجى لافروف"} and shoigu == {"سيرجى شويجو"}
+    japan = [s for s in doc.stances if s.target == "اليابان"]
+    assert len(japan) == len(doc.sentences)
+    assert {s.holder for s in doc.stances} >= {"سيرجى لافروف", "سيرجى شويجو", "تارو كونو", None}
+    for row in doc.summary:
+        records = [s for s in doc.stances if (s.holder, s.target) == (row.holder, row.target)]
+        assert (row.favor, row.against, row.none) == tuple(sum(s.label == label for s in records)
+                                                            for label in ("FAVOR", "AGAINST", "NONE"))
+        assert row.label == majority_label(row.favor, row.against)
+    keys = [(row.holder is not None, row.holder or "", row.target) for row in doc.summary]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+
+
+def test_majority_label() -> None:
+    assert [majority_label(2, 1), majority_label(0, 1), majority_label(1, 1), majority_label(0, 0)] == [
+        "FAVOR", "AGAINST", "NONE", "NONE"]
+
+
+def test_offsets_on_every_seed(analyzer: Analyzer, seed_texts: list[str]) -> None:
+    for text in seed_texts:
+        doc = analyzer(text)
+        assert doc.entities and doc.stances
+        for entity in doc.entities:
+            assert entity.text == doc.text[entity.start : entity.end] == entity.text.strip()
+            assert entity.label in ("PER", "ORG", "LOC", "DATE", "MISC") and 0 < entity.score <= 1
+        for sentence in doc.sentences:
+            assert sentence.text == doc.text[sentence.start : sentence.end]
+        for stance in doc.stances:
+            assert (stance.start, stance.end) == (doc.sentences[stance.sentence].start, doc.sentences[stance.sentence].end)
+        assert [(e.start, e.end) for e in doc.entities] == sorted((e.start, e.end) for e in doc.entities)
+
+
+def test_json_round_trip(analyzer: Analyzer, seed_texts: list[str]) -> None:
+    for text in seed_texts:
+        doc = analyzer(text, targets=["روسيا"])
+        assert Document.from_dict(doc.to_dict()) == doc
+        assert Document.from_json(doc.to_json()) == doc
+        assert set(json.loads(doc.to_json())["entities"][0]) == {"text", "label", "start", "end", "score", "canonical"}
+
+
+def test_pipe_equals_single_calls_and_batch_size_is_invisible(analyzer: Analyzer, seed_texts: list[str]) -> None:
+    piped = [doc.to_json() for doc in analyzer.pipe(iter(seed_texts), targets=["اليابان"])]
+    single = [analyzer(text, targets=["اليابان"]).to_json() for text in seed_texts]
+    assert piped == single
+    for batch_size in (1, 5):
+        assert [doc.to_json() for doc in analyzer.pipe(seed_texts, targets=["اليابان"], batch_size=batch_size)] == piped
+
+
+def test_tasks(analyzer: Analyzer, tiny_ner_dir: Path, seed_texts: list[str]) -> None:
+    text = seed_texts[3]
+    assert analyzer(text, tasks=("ner",)).stances == ()
+    stance_only = analyzer(text, tasks=("stance",))
+    assert stance_only.entities == () and stance_only.stances == analyzer(text).stances
+    with pytest.raises(ConfigError, match="Unknown tasks"):
+        analyzer(text, tasks=("sentiment",))
+    ner_only = Analyzer.from_pretrained(tiny_ner_dir, threads=THREADS)
+    assert ner_only.tasks == ("ner",) and ner_only(text).entities == analyzer(text).entities
+    with pytest.raises(ConfigError, match="no stance model"):
+        ner_only(text, tasks=("ner", "stance"))
+    with pytest.raises(InputError, match="not a str"):
+        list(analyzer.pipe([text, b"bytes"]))
+
+
+def test_empty_text(analyzer: Analyzer) -> None:
+    doc = analyzer("")
+    assert doc.sentences == doc.entities == doc.stances == doc.summary == ()
+
+
+def test_save_and_reload(analyzer: Analyzer, tmp_path: Path, seed_texts: list[str]) -> None:
+    analyzer.save_pretrained(tmp_path / "copy")
+    reloaded = Analyzer.from_pretrained(tmp_path / "copy", threads=THREADS)
+    assert reloaded(seed_texts[0]).to_json() == analyzer(seed_texts[0]).to_json()
+
+
+def test_bad_analyzer_directories(tiny_analyzer_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match="does not exist"):
+        Analyzer.from_pretrained(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelLoadError, match=r"holds no model.*nlpkit\.json"):
+        Analyzer.from_pretrained(tmp_path / "empty")
+    broken = Path(shutil.copytree(tiny_analyzer_dir, tmp_path / "broken"))
+    (broken / "nlpkit.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelLoadError, match=r"nlpkit\.json cannot be read"):
+        Analyzer.from_pretrained(broken)
+    (broken / "nlpkit.json").write_text((tiny_analyzer_dir / "nlpkit.json").read_text(encoding="utf-8"), encoding="utf-8")
+    (broken / "stance" / "model.safetensors").unlink()
+    with pytest.raises(ModelLoadError, match=r"stance.*model\.safetensors"):
+        Analyzer.from_pretrained(broken)
+
+
+def test_embedded_model_missing_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import nlpkit.analysis.analyzer as analyzer_module
+
+    monkeypatch.setattr(analyzer_module, "EMBEDDED_MODELS", tmp_path / "models")
+    with pytest.raises(ModelLoadError, match=r"embedded nlpkit model is missing.*training\.train.*save_pretrained"):
+        nlpkit.load()
+
+
+# --- package API -------------------------------------------------------------------------------
+
+
+def test_analyze_str_and_iterable(tiny_analyzer_dir: Path, seed_texts: list[str]) -> None:
+    doc = nlpkit.analyze(seed_texts[0], model=tiny_analyzer_dir, tasks=("ner",))
+    assert isinstance(doc, nlpkit.Document) and doc.stances == ()
+    docs = nlpkit.analyze(iter(seed_texts[:2]), model=str(tiny_analyzer_dir), tasks=("ner",), batch_size=4)
+    assert not isinstance(docs, (list, nlpkit.Document))
+    assert [d.to_json() for d in docs] == [nlpkit.analyze(t, model=tiny_analyzer_dir, tasks=("ner",)).to_json()
+                                           for t in seed_texts[:2]]
+    assert isinstance(nlpkit.load(tiny_analyzer_dir, threads=THREADS), nlpkit.Analyzer)
+
+
+def test_import_is_light() -> None:
+    code = "import sys, nlpkit; nlpkit.analyze; nlpkit.Document; print('torch' in sys.modules, 'transformers' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]

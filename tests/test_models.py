@@ -1,0 +1,194 @@
+"""Model layer: directory validation, windowing, IOB2 decoding and span trimming, predictors vs a plain HF run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import THREADS
+
+from nlpkit.errors import ConfigError, ModelLoadError
+from nlpkit.models.ner import NerModel, WordTag, decode_iob2, spans_from_tags
+from nlpkit.models.stance import StanceModel
+from nlpkit.models.windows import assign_owners, plan_windows
+from nlpkit.text.sentences import split_sentences
+from nlpkit.text.tokenize import tokenize
+
+
+@pytest.fixture(scope="module")
+def ner(tiny_ner_dir: Path) -> NerModel:
+    return NerModel.from_pretrained(tiny_ner_dir, threads=THREADS)
+
+
+def _copy(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def _reference_labels(model_dir: Path, words: list[str]) -> list[str]:
+    """Tag words with transformers directly: one input, argmax at each word's first sub-word."""
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    from nlpkit.models.loading import load_tokenizer
+
+    tokenizer = load_tokenizer(model_dir)
+    model = AutoModelForTokenClassification.from_pretrained(model_dir).eval()
+    encoding = tokenizer(words, is_split_into_words=True, return_tensors="pt")
+    with torch.inference_mode():
+        predicted = model(**encoding).logits[0].argmax(-1).tolist()
+    labels: dict[int, str] = {}
+    for position, word in enumerate(encoding.word_ids(0)):
+        if word is not None and word not in labels:
+            labels[word] = model.config.id2label[predicted[position]]
+    return [labels.get(index, "O") for index in range(len(words))]
+
+
+# --- model directories -------------------------------------------------------------------------
+
+
+def test_missing_config_names_the_file(tiny_ner_dir: Path, tmp_path: Path) -> None:
+    broken = _copy(tiny_ner_dir, tmp_path / "ner")
+    (broken / "config.json").unlink()
+    with pytest.raises(ModelLoadError, match=r"config\.json is missing.*save_pretrained"):
+        NerModel.from_pretrained(broken)
+
+
+def test_wrong_id2label_names_the_file(tiny_ner_dir: Path, tmp_path: Path) -> None:
+    broken = _copy(tiny_ner_dir, tmp_path / "ner")
+    config = json.loads((broken / "config.json").read_text(encoding="utf-8"))
+    config["id2label"] = {"0": "O", "1": "B-PERSON", "2": "I-PERSON"}
+    (broken / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match=r"config\.json.*not an IOB2 tag set.*B-PERSON"):
+        NerModel.from_pretrained(broken)
+
+
+def test_ner_directory_is_not_a_stance_model(tiny_ner_dir: Path) -> None:
+    with pytest.raises(ModelLoadError, match=r"config\.json.*not a stance label set"):
+        StanceModel.from_pretrained(tiny_ner_dir)
+
+
+def test_missing_weights_names_the_file(tiny_ner_dir: Path, tmp_path: Path) -> None:
+    broken = _copy(tiny_ner_dir, tmp_path / "ner")
+    (broken / "model.safetensors").unlink()
+    with pytest.raises(ModelLoadError, match=r"No weights file.*model\.safetensors"):
+        NerModel.from_pretrained(broken)
+
+
+def test_missing_tokenizer_is_reported(tiny_ner_dir: Path, tmp_path: Path) -> None:
+    broken = _copy(tiny_ner_dir, tmp_path / "ner")
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        (broken / name).unlink()
+    with pytest.raises(ModelLoadError, match=r"No tokenizer.*tokenizer\.json"):
+        NerModel.from_pretrained(broken)
+
+
+def test_missing_directory_and_bad_settings(tiny_ner_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match="does not exist"):
+        NerModel.from_pretrained(tmp_path / "nowhere")
+    with pytest.raises(ConfigError, match="Unknown backend"):
+        NerModel.from_pretrained(tiny_ner_dir, backend="tensorflow")
+    with pytest.raises(ConfigError, match="max_length"):
+        NerModel.from_pretrained(tiny_ner_dir, max_length=4096)
+
+
+# --- windows -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("counts", [[1] * 50, [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9] * 4, [0, 2, 0, 0, 7, 1, 30, 1]])
+def test_windows_cover_every_word_within_budget(counts: list[int]) -> None:
+    budget, stride = 12, 4
+    windows = plan_windows(counts, budget, stride)
+    assert windows[0][0] == 0 and windows[-1][1] == len(counts)
+    for (start, end), (next_start, _) in zip(windows, windows[1:], strict=False):
+        assert start < next_start <= end
+        assert sum(counts[next_start:end]) <= stride
+    for start, end in windows:
+        assert sum(counts[start:end]) <= budget or end - start == 1
+    owners = assign_owners(windows, len(counts))
+    assert all(windows[owner][0] <= word < windows[owner][1] for word, owner in enumerate(owners))
+
+
+def test_owner_is_the_most_central_window() -> None:
+    windows = [(0, 10), (6, 16)]
+    owners = assign_owners(windows, 16)
+    assert owners[:8] == [0] * 8 and owners[8:] == [1] * 8
+    assert plan_windows([], 10, 2) == []
+
+
+# --- decoding and trimming ---------------------------------------------------------------------
+
+
+def _tags(text: str, labels: list[str]) -> list[WordTag]:
+    tokens = tokenize(text)
+    assert len(tokens) == len(labels), [token.text for token in tokens]
+    return [WordTag(token, label, 0.5) for token, label in zip(tokens, labels, strict=True)]
+
+
+def test_iob2_repair() -> None:
+    assert decode_iob2(["I-PER", "I-PER", "O", "B-LOC", "I-ORG", "I-ORG"]) == [(0, 1, "PER"), (3, 3, "LOC"), (4, 5, "ORG")]
+    assert decode_iob2(["B-PER", "B-PER", "I-PER"]) == [(0, 0, "PER"), (1, 2, "PER")]
+
+
+def test_spans_drop_proclitics_and_quotes() -> None:
+    text = 'وقال "لافروف" إن روسيا وروسيا واليابان'
+    labels = ["O", "B-PER", "I-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-LOC"]
+    spans = spans_from_tags(_tags(text, labels))
+    assert [(text[s.start : s.end], s.label) for s in spans] == [("لافروف", "PER"), ("روسيا", "LOC"), ("روسيا", "LOC"),
+                                                                 ("اليابان", "LOC")]
+    assert spans_from_tags(_tags('" .', ["B-ORG", "I-ORG"])) == []
+
+
+# --- predictors --------------------------------------------------------------------------------
+
+
+def test_short_sentence_matches_a_plain_transformers_run(ner: NerModel, tiny_ner_dir: Path, seed_texts: list[str]) -> None:
+    text = seed_texts[0]
+    start, end = next(span for span in split_sentences(text) if "سيرجى لافروف" in text[span[0] : span[1]])
+    tags = ner.tag_many([(text, [(start, end)])])[0][0]
+    words = [tag.token.text for tag in tags]
+    assert [tag.token.start for tag in tags] == [token.start for token in tokenize(text[start:end], offset=start)]
+    assert [tag.label for tag in tags] == _reference_labels(tiny_ner_dir, words)
+
+
+def test_windowed_words_take_their_most_central_window(tiny_ner_dir: Path, seed_texts: list[str]) -> None:
+    small = NerModel.from_pretrained(tiny_ner_dir, threads=THREADS, max_length=24, stride=6)
+    text = seed_texts[0]
+    start, end = max(split_sentences(text), key=lambda span: span[1] - span[0])
+    tags = small.tag_many([(text, [(start, end)])])[0][0]
+    words = [tag.token.text for tag in tags]
+    windows = plan_windows(small._subword_counts([tag.token for tag in tags]), small.budget, small.stride)
+    assert len(windows) > 3
+    expected = ["O"] * len(words)
+    for index, (first, last) in enumerate(windows):
+        reference = _reference_labels(tiny_ner_dir, words[first:last])
+        for word, owner in enumerate(assign_owners(windows, len(words))):
+            if owner == index:
+                expected[word] = reference[word - first]
+    assert [tag.label for tag in tags] == expected
+
+
+def test_a_3000_word_sentence_is_tagged_word_by_word(ner: NerModel, seed_texts: list[str]) -> None:
+    words = " ".join(seed_texts[0].split())
+    text = " ".join((words.split() * 20)[:3000]).replace(".", "،")
+    assert len(split_sentences(text)) == 1
+    tags = ner.tag_many([(text, [(0, len(text))])])[0][0]
+    assert [tag.token for tag in tags] == tokenize(text)
+    assert len([tag for tag in tags if tag.token.text.isalpha()]) >= 3000 - 300
+    assert all(tag.score > 0 for tag in tags)
+    spans = ner.predict(text, [(0, len(text))])
+    assert spans and spans[-1].end > len(text) - 2000
+    assert all(text[s.start : s.end] == text[s.start : s.end].strip() for s in spans)
+
+
+def test_stance_long_text_uses_every_window(tiny_stance_dir: Path, seed_texts: list[str]) -> None:
+    stance = StanceModel.from_pretrained(tiny_stance_dir, threads=THREADS, max_length=32, stride=4)
+    pairs = [("روسيا", seed_texts[0][:60]), ("اليابان", seed_texts[0]), ("روسيا", "")]
+    batched = stance.predict(pairs, batch_size=2)
+    one_by_one = [stance.predict([pair], batch_size=1)[0] for pair in pairs]
+    assert [label for label, _ in batched] == [label for label, _ in one_by_one]
+    assert np.allclose([score for _, score in batched], [score for _, score in one_by_one], atol=1e-6)
+    assert all(label in ("FAVOR", "AGAINST", "NONE") and 0 < score <= 1 for label, score in batched)
