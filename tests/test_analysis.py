@@ -91,6 +91,7 @@ def test_canonical_groups_on_annotated_seed_003() -> None:
     usa = next(group for group in groups if group.canonical == "الولايات المتحدة")
     assert "ولايات المتحدة" in {annotations["entities"][i]["text"] for i in usa.members}
     assert next(group for group in groups if group.matches("الدعجة")).canonical == "حسن الدعجة"
+    assert next(group for group in groups if group.matches("كيشيدا")).canonical == "فوميو كيشيدا"
 
 
 def test_types_are_grouped_separately() -> None:
@@ -238,7 +239,9 @@ def test_tasks(analyzer: Analyzer, tiny_ner_dir: Path, seed_texts: list[str]) ->
     ner_only = Analyzer.from_pretrained(tiny_ner_dir, threads=THREADS)
     assert ner_only.tasks == ("ner",) and ner_only(text).entities == analyzer(text).entities
     with pytest.raises(ConfigError, match="no stance model"):
-        ner_only(text, tasks=("ner", "stance"))
+        ner_only.pipe([text], tasks=("ner", "stance"))
+    with pytest.raises(InputError, match="iterable of texts"):
+        analyzer.pipe(text)
     with pytest.raises(InputError, match="not a str"):
         list(analyzer.pipe([text, b"bytes"]))
 

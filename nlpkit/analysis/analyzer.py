@@ -170,19 +170,25 @@ class Analyzer:
     ) -> Iterator[Document]:
         """Analyse texts lazily, batching the sentences of consecutive documents together.
 
-        Yields:
-            One :class:`~nlpkit.results.Document` per text, in order.
+        Returns:
+            A generator of one :class:`~nlpkit.results.Document` per text, in order.
 
         Raises:
-            InputError: an item that is not a string.
-            ConfigError: unknown tasks, or stance asked of an analyzer without a stance model.
+            ConfigError: unknown tasks, or stance asked of an analyzer without a stance model
+                (raised by this call, before any text is read).
+            InputError: ``texts`` is a single string, or (while iterating) an item is not one.
         """
         chosen = self._check_tasks(tasks)
         if isinstance(texts, str):
             raise InputError("pipe() takes an iterable of texts; for one text call the analyzer directly.")
-        iterator = iter(texts)
-        while chunk := list(itertools.islice(iterator, DOCUMENTS_PER_CHUNK)):
-            yield from self._analyze_chunk(chunk, targets, chosen, batch_size or self.batch_size)
+        return self._stream(iter(texts), targets, chosen, batch_size or self.batch_size)
+
+    def _stream(
+        self, texts: Iterator[str], targets: Sequence[str] | None, tasks: tuple[str, ...], batch_size: int
+    ) -> Iterator[Document]:
+        """Analyse the texts chunk by chunk, lazily."""
+        while chunk := list(itertools.islice(texts, DOCUMENTS_PER_CHUNK)):
+            yield from self._analyze_chunk(chunk, targets, tasks, batch_size)
 
     def _check_tasks(self, tasks: Sequence[str] | None) -> tuple[str, ...]:
         """Validate the requested tasks once, with one clear error."""

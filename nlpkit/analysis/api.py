@@ -25,7 +25,7 @@ def analyze(
     text_or_texts: str | Iterable[str],
     *,
     targets: Sequence[str] | None = None,
-    tasks: Sequence[str] | None = ("ner", "stance"),
+    tasks: Sequence[str] | None = None,
     batch_size: int = 16,
     backend: str = "auto",
     model: str | os.PathLike[str] | None = None,
@@ -35,7 +35,9 @@ def analyze(
     Args:
         text_or_texts: a string, or any iterable of strings.
         targets: extra stance targets, asked of every sentence.
-        tasks: ``("ner", "stance")``, ``("ner",)`` or ``("stance",)``; ``None``: all the model has.
+        tasks: ``("ner", "stance")``, ``("ner",)`` or ``("stance",)``; ``None`` (default): every
+            task the model has, i.e. ``("ner", "stance")`` for an analyzer directory and
+            ``("ner",)`` for a lone NER model.
         batch_size: model inputs per forward pass.
         backend: inference backend (``"auto"``, ``"torch"``).
         model: an analyzer or NER model directory; ``None``: the embedded model.

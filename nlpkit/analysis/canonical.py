@@ -44,8 +44,11 @@ class EntityGroup:
     keys: frozenset[str]
 
     def matches(self, name: str) -> bool:
-        """True when ``name`` spells one of the group's mentions (up to :func:`normalize_name`)."""
-        return normalize_name(name) in self.keys
+        """True when ``name`` spells a mention of the group (up to :func:`normalize_name`), or a PER member's surname."""
+        key = normalize_name(name)
+        if key in self.keys:
+            return True
+        return self.label == "PER" and len(key.split()) == 1 and any(other.split()[-1] == key for other in self.keys)
 
 
 def group_entities(mentions: Sequence[tuple[str, str]]) -> list[EntityGroup]:
