@@ -18,7 +18,7 @@ from nlpkit.errors import ConfigError, ModelLoadError
 if TYPE_CHECKING:
     from transformers import PreTrainedModel
 
-BACKENDS = ("auto", "torch")
+BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 """Backend names accepted by ``from_pretrained(..., backend=...)``."""
 
 
@@ -83,7 +83,25 @@ def resolve_backend(name: str) -> str:
     """
     if name not in BACKENDS:
         raise ConfigError(f"Unknown backend {name!r}; use one of {', '.join(BACKENDS)}.")
-    return "torch"
+    return "torch" if name == "auto" else name
+
+
+def make_backend(directory: Path, kind: str, auto_class: Any, *, threads: int | None = None,
+                 tokenizer: Any = None) -> Backend:
+    """Open the model in ``directory`` with backend ``kind`` (a name of :data:`BACKENDS`).
+
+    ``"onnx"``/``"onnx-int8"`` read ``model.onnx``/``model.int8.onnx`` (see :mod:`nlpkit.models.onnx`).
+
+    Raises:
+        ConfigError: an unknown backend name.
+        ModelLoadError: the weights or the ONNX file cannot be used.
+    """
+    concrete = resolve_backend(kind)
+    if concrete == "torch":
+        return load_torch_backend(directory, auto_class, threads=threads)
+    from nlpkit.models.onnx import OnnxBackend, onnx_file_for
+
+    return OnnxBackend(directory, threads, file=onnx_file_for(concrete), tokenizer=tokenizer)
 
 
 def load_torch_backend(directory: Path, auto_class: Any, *, threads: int | None = None) -> TorchBackend:

@@ -11,7 +11,7 @@ from pathlib import Path
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from nlpkit.errors import ConfigError, ModelLoadError
-from nlpkit.models.backend import Backend, load_torch_backend, resolve_backend
+from nlpkit.models.backend import Backend, make_backend, resolve_backend
 from nlpkit.models.directory import read_config, validate_model_dir
 
 logger = logging.getLogger("nlpkit")
@@ -105,7 +105,7 @@ def load_model(
     if max_length is not None and not 8 <= max_length <= limit:
         raise ConfigError(f"max_length={max_length} does not fit the model in {path}; use a value between 8 and {limit}.")
     auto_class = AutoModelForTokenClassification if task == "ner" else AutoModelForSequenceClassification
-    model_backend = load_torch_backend(path, auto_class, threads=threads)
+    model_backend = make_backend(path, backend, auto_class, threads=threads, tokenizer=tokenizer)
     return LoadedModel(path, tokenizer, model_backend, tuple(labels), max_length or limit)
 
 
