@@ -1,0 +1,140 @@
+"""The ``nlpkit`` command line on the seed articles with the tiny analyzer fixture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import seed_paths
+from typer.testing import CliRunner
+
+from nlpkit.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
+    """Invoke the CLI in-process; return (exit code, stdout, stderr)."""
+    result = runner.invoke(app, [str(arg) for arg in args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def seed() -> Path:
+    return seed_paths()[0]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A JSONL corpus: the five seed articles, split in halves, with string and integer ids."""
+    lines = []
+    for number, path in enumerate(seed_paths()):
+        text = path.read_text(encoding="utf-8")
+        lines.append({"id": f"a{number}", "text": text[: len(text) // 2]})
+        lines.append({"id": number, "text": text[len(text) // 2 :]})
+    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_json_format_matches_the_analyzer(tiny_analyzer_dir: Path, analyzer, seed: Path) -> None:
+    code, out, err = run("analyze", seed, "--model", tiny_analyzer_dir, "--format", "json", "--threads", "1")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record.pop("id") == str(seed)
+    assert record == analyzer(seed.read_text(encoding="utf-8")).to_dict()
+
+
+def test_table_and_html_formats(tiny_analyzer_dir: Path, seed: Path, tmp_path: Path) -> None:
+    code, out, err = run("analyze", seed, "--model", tiny_analyzer_dir, "--format", "table", "--targets", "روسيا,اليابان")
+    assert code == 0, err
+    assert "Entities" in out and "Stances" in out and "روسيا" in out
+    page = tmp_path / "page.html"
+    code, _, err = run("analyze", seed, seed_paths()[1], "--model", tiny_analyzer_dir, "-f", "html", "-o", page)
+    assert code == 0, err
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html dir="rtl" lang="ar">' in html
+    assert html.count('<section class="document">') == 2
+
+
+def test_stdin_text_and_targets(tiny_analyzer_dir: Path) -> None:
+    code, out, err = run("analyze", "-", "--model", tiny_analyzer_dir, "--targets", "روسيا،اليابان",
+                         stdin="قال لافروف إن روسيا تدعم اليابان.".encode())
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["id"] == "<stdin>"
+    assert {"روسيا", "اليابان"} <= {stance["target"] for stance in record["stances"]}
+
+
+def test_jsonl_streaming_keeps_ids(tiny_analyzer_dir: Path, corpus: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "out.jsonl"
+    code, _, err = run("analyze", corpus, "--model", tiny_analyzer_dir, "-f", "jsonl", "-o", out_file)
+    assert code == 0, err
+    inputs = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
+    outputs = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
+    assert [o["id"] for o in outputs] == [i["id"] for i in inputs]
+    assert [o["text"] for o in outputs] == [i["text"] for i in inputs]
+
+
+def test_resume_after_interruption(tiny_analyzer_dir: Path, corpus: Path, tmp_path: Path) -> None:
+    full = tmp_path / "full.jsonl"
+    assert run("analyze", corpus, "--model", tiny_analyzer_dir, "-f", "jsonl", "-o", full)[0] == 0
+    expected = full.read_text(encoding="utf-8").splitlines(keepends=True)
+    partial = tmp_path / "partial.jsonl"
+    # An interrupted run: three complete lines, then half of the fourth.
+    partial.write_text("".join(expected[:3]) + expected[3][: len(expected[3]) // 2], encoding="utf-8")
+    code, _, err = run("analyze", corpus, "--model", tiny_analyzer_dir, "-f", "jsonl", "-o", partial, "--resume")
+    assert code == 0, err
+    assert partial.read_text(encoding="utf-8").splitlines(keepends=True) == expected
+    code, _, err = run("analyze", corpus, "--model", tiny_analyzer_dir, "-f", "jsonl", "-o", partial, "--resume")
+    assert code == 0, err
+    assert partial.read_text(encoding="utf-8").splitlines(keepends=True) == expected
+
+
+def one_line_error(code: int, err: str) -> str:
+    """Assert the CLI failed with exit code 2 and a single ``error:`` line; return it."""
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_missing_file(tiny_analyzer_dir: Path, tmp_path: Path) -> None:
+    code, _, err = run("analyze", tmp_path / "nope.txt", "--model", tiny_analyzer_dir)
+    assert "nope.txt: no such file" in one_line_error(code, err)
+
+
+def test_bad_option(tiny_analyzer_dir: Path, seed: Path) -> None:
+    code, _, err = run("analyze", seed, "--model", tiny_analyzer_dir, "--format", "xml")
+    assert "--format" in one_line_error(code, err)
+    code, _, err = run("analyze", seed, "--bogus")
+    assert "--bogus" in one_line_error(code, err)
+    code, _, err = run("analyze", seed, "--model", tiny_analyzer_dir, "--backend", "tpu")
+    assert "--backend" in one_line_error(code, err)
+
+
+def test_invalid_utf8_names_file_and_byte_offset(tiny_analyzer_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("روسيا".encode() + b"\xff rest")
+    code, _, err = run("analyze", bad, "--model", tiny_analyzer_dir)
+    line = one_line_error(code, err)
+    assert str(bad) in line and "byte offset 10" in line
+    lines = tmp_path / "bad.jsonl"
+    lines.write_bytes(b'{"id": 1, "text": "ok"}\n{"id": 2, "text": "\xc3("}\n')
+    code, _, err = run("analyze", lines, "--model", tiny_analyzer_dir, "-f", "jsonl")
+    assert "byte offset 43" in one_line_error(code, err)
+
+
+def test_bad_model_dir(tmp_path: Path, seed: Path) -> None:
+    (tmp_path / "config.json").write_text("{not json", encoding="utf-8")
+    code, _, err = run("analyze", seed, "--model", tmp_path)
+    assert "config.json" in one_line_error(code, err)
+    code, _, err = run("analyze", seed, "--model", tmp_path / "missing")
+    assert "does not exist" in one_line_error(code, err)
+
+
+def test_resume_needs_jsonl_output(tiny_analyzer_dir: Path, seed: Path) -> None:
+    code, _, err = run("analyze", seed, "--model", tiny_analyzer_dir, "--resume")
+    assert "--resume" in one_line_error(code, err)
