@@ -1,0 +1,92 @@
+"""ONNX export and the ONNX Runtime backend, against PyTorch on the tiny models and the seed articles."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import THREADS
+
+from nlpkit.analysis.analyzer import Analyzer
+from nlpkit.errors import ModelLoadError
+from nlpkit.models.backend import make_backend
+from nlpkit.models.loading import load_model
+from nlpkit.models.onnx import INT8_FILE, ONNX_FILE, OnnxBackend, export_onnx
+
+
+@pytest.fixture(scope="module")
+def onnx_analyzer_dir(tmp_path_factory: pytest.TempPathFactory, tiny_analyzer_dir: Path) -> Path:
+    """The tiny analyzer exported (fp32 and int8) into a new folder."""
+    return export_onnx(tiny_analyzer_dir, tmp_path_factory.mktemp("onnx") / "analyzer", int8=True)
+
+
+def test_export_writes_loadable_model_dirs(onnx_analyzer_dir: Path) -> None:
+    for part in ("ner", "stance"):
+        folder = onnx_analyzer_dir / part
+        assert (folder / ONNX_FILE).is_file() and (folder / INT8_FILE).is_file()
+        assert (folder / "config.json").is_file() and (folder / "tokenizer.json").is_file()
+        backend = OnnxBackend(folder, threads=THREADS)
+        assert backend.metadata["max_length"] == "128"
+        assert int(backend.metadata["embedding_rows"]) == int(backend.metadata["tokenizer_size"])
+        assert backend.metadata["input_names"] == '["input_ids", "attention_mask", "token_type_ids"]'
+    assert (onnx_analyzer_dir / "nlpkit.json").is_file()
+
+
+@pytest.mark.parametrize("task", ["ner", "stance"])
+def test_fp32_logits_match_torch(onnx_analyzer_dir: Path, seed_texts: list[str], task: str) -> None:
+    torch_model = load_model(onnx_analyzer_dir / task, task, threads=THREADS)
+    onnx_model = load_model(onnx_analyzer_dir / task, task, backend="onnx", threads=THREADS)
+    int8_model = load_model(onnx_analyzer_dir / task, task, backend="onnx-int8", threads=THREADS)
+    texts = [text[:300] for text in seed_texts]
+    if task == "stance":
+        encoding = torch_model.tokenizer(["روسيا"] * len(texts), texts, padding=True, truncation=True, max_length=128,
+                                         return_tensors="np")
+    else:
+        encoding = torch_model.tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="np")
+    batch = {name: encoding[name] for name in torch_model.tokenizer.model_input_names if name in encoding}
+    expected = torch_model.backend.logits(batch)
+    got = onnx_model.backend.logits(batch)
+    mask = batch["attention_mask"].astype(bool) if expected.ndim == 3 else slice(None)
+    np.testing.assert_allclose(got[mask], expected[mask], atol=1e-4)
+    quantized = int8_model.backend.logits(batch)
+    assert quantized.shape == expected.shape and np.isfinite(quantized).all()
+
+
+def _entities(documents) -> set[tuple[int, int, int, str]]:
+    return {(number, e.start, e.end, e.label) for number, doc in enumerate(documents) for e in doc.entities}
+
+
+def test_onnx_analyzer_agrees_with_torch(onnx_analyzer_dir: Path, seed_texts: list[str]) -> None:
+    torch_docs = list(Analyzer.from_pretrained(onnx_analyzer_dir, threads=THREADS).pipe(seed_texts))
+    onnx_docs = list(Analyzer.from_pretrained(onnx_analyzer_dir, backend="onnx", threads=THREADS).pipe(seed_texts))
+    gold, predicted = _entities(torch_docs), _entities(onnx_docs)
+    assert gold, "the tiny model should predict some entities on the seeds"
+    true_positives = len(gold & predicted)
+    f1 = 2 * true_positives / (len(gold) + len(predicted))
+    assert f1 >= 0.98
+    assert [s.label for d in onnx_docs for s in d.stances] == [s.label for d in torch_docs for s in d.stances]
+
+
+def test_mismatched_tokenizer_is_refused(onnx_analyzer_dir: Path, tmp_path: Path, tiny_ner_dir: Path) -> None:
+    from transformers import AutoTokenizer
+
+    folder = tmp_path / "ner"
+    shutil.copytree(onnx_analyzer_dir / "ner", folder)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    tokenizer.add_tokens(["كلمة_جديدة", "أخرى_جديدة"])
+    tokenizer.save_pretrained(folder)
+    with pytest.raises(ModelLoadError, match="belongs to another model"):
+        OnnxBackend(folder)
+
+
+def test_missing_and_corrupt_onnx_files(onnx_analyzer_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "stance"
+    shutil.copytree(onnx_analyzer_dir / "stance", folder)
+    (folder / INT8_FILE).unlink()
+    with pytest.raises(ModelLoadError, match="export-onnx"):
+        make_backend(folder, "onnx-int8", None)
+    (folder / ONNX_FILE).write_bytes(b"not an onnx graph")
+    with pytest.raises(ModelLoadError, match="not a readable ONNX model"):
+        load_model(folder, "stance", backend="onnx")
