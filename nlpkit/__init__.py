@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+importlib.import_module("nlpkit.hf_pipeline").install()  # "arabic-news-analysis" task, registered lazily
+
 _EXPORTS = {
     "analyze": "nlpkit.analysis.api",
     "load": "nlpkit.analysis.api",
