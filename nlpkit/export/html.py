@@ -19,6 +19,7 @@ TYPE_COLOURS = {"PER": "#ffd6a5", "ORG": "#bde0fe", "LOC": "#caffbf", "DATE": "#
 STANCE_NAMES = {"FAVOR": "مؤيد", "AGAINST": "معارض", "NONE": "محايد"}
 STANCE_COLOURS = {"FAVOR": "#2b9348", "AGAINST": "#d00000", "NONE": "#6c757d"}
 FALLBACK_COLOUR = "#e9ecef"
+ZWJ = "\u200d"
 
 STYLE = """
 body { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Arial", "DejaVu Sans", sans-serif;
@@ -72,20 +73,34 @@ def drawable_entities(text: str, entities: Iterable[Entity]) -> list[Entity]:
     return kept
 
 
-def _entity_mark(text: str, entity: Entity) -> str:
-    """One ``<mark>`` with the entity's type class, label chip and tooltip."""
+def _entity_mark(text: str, entity: Entity, *, join_before: bool = False, join_after: bool = False) -> str:
+    """One ``<mark>`` with the entity's type class, label chip and tooltip (ZWJ inside at joined cuts)."""
     tooltip = f"{entity.label} · {entity.canonical} · {entity.score:.2f}"
     label = escape(entity.label, quote=True)
+    inner = (ZWJ if join_before else "") + escape(text[entity.start:entity.end]) + (ZWJ if join_after else "")
     return (f'<mark class="ent ent-{label}" data-label="{label}" title="{escape(tooltip, quote=True)}">'
-            f"{escape(text[entity.start:entity.end])}</mark>")
+            f"{inner}</mark>")
+
+
+def _joins(text: str, boundary: int) -> bool:
+    """True when ``boundary`` falls inside an Arabic word (letters on both sides), e.g. after the «ل» of «لروسيا»."""
+    return 0 < boundary < len(text) and all(
+        "\u0600" <= char <= "\u06ff" and char.isalpha() for char in (text[boundary - 1], text[boundary])
+    )
 
 
 def highlight(text: str, entities: Iterable[Entity]) -> str:
-    """``text`` escaped, with every drawable entity wrapped in a ``<mark>`` at its offsets."""
+    """``text`` escaped, with every drawable entity wrapped in a ``<mark>`` at its offsets.
+
+    Where a mark cuts an Arabic word (an entity after a proclitic), zero-width joiners on both
+    sides of the cut keep the letters in their connected forms.
+    """
     parts, position = [], 0
     for entity in drawable_entities(text, entities):
-        parts.append(escape(text[position:entity.start]))
-        parts.append(_entity_mark(text, entity))
+        join_before, join_after = _joins(text, entity.start), _joins(text, entity.end)
+        parts.append(escape(text[position:entity.start]) + (ZWJ if join_before else ""))
+        parts.append(_entity_mark(text, entity, join_before=join_before, join_after=join_after))
+        parts.append(ZWJ if join_after else "")
         position = entity.end
     parts.append(escape(text[position:]))
     return "".join(parts)
