@@ -71,7 +71,9 @@ def _sentences(text: str, entities: list[dict[str, Any]], doc: str) -> Iterator[
             raise ValueError(f"seeds {doc}: entity label {entity['label']!r} is not one of {', '.join(NER_TYPES)}.")
     spans = sorted((e["start"], e["end"], e["label"]) for e in entities)
     for start, end in split_sentences(text):
-        tokens = tokenize(text[start:end], split_clitics=True, offset=start)
+        # Whole words, as in ANERcorp and as the NER model sees them at inference; a word whose
+        # stem is an entity («وروسيا») is tagged whole and the clitic is trimmed from predicted spans.
+        tokens = tokenize(text[start:end], split_clitics=False, offset=start)
         if not tokens:
             continue
         tags: list[str] = []
