@@ -19,7 +19,7 @@ from nlpkit.errors import NlpkitError
 from training.config import SourceConfig
 from training.finetune import evaluate_saved
 from training.metrics import joined_report
-from training.sources import load_source, source_label
+from training.sources import check_model_source, load_source, source_label
 
 TASKS = {"ner": "training.tasks.ner", "stance": "training.tasks.stance"}
 
@@ -43,6 +43,7 @@ def evaluate(model: str, task: str, data: list[str], *, limit: int | None = None
              max_length: int | None = None, data_dir: str | None = None) -> dict[str, Any]:
     """Evaluate ``model`` on every ``data`` spec; return ``{"results": {name: metrics}, "report": text}``."""
     spec = importlib.import_module(TASKS[task]).SPEC
+    check_model_source(model, key="--model")
     sources = [parse_data(item, limit) for item in data]
     loaded = [(source_label(s), load_source(s, task, data_dir)) for s in sources]
     results = evaluate_saved(spec, model, loaded, batch_size=batch_size, max_length=max_length)

@@ -151,14 +151,14 @@ def check_model_source(name_or_path: str, key: str = "model.name_or_path") -> No
             return
     except HFValidationError:
         raise ModelLoadError(f"{key}: {name_or_path} not found locally (no such directory) and it is not a Hub model id.") from None
-    unreachable = f"{key}: {name_or_path} not found locally and the Hub is unreachable; "
-    hint = "train/download it first or set model.name_or_path to a local model directory."
+    unreachable = f"{key}: {name_or_path} not found locally and the Hub is unreachable"
+    hint = "train or download it first, or point the key at a local model directory."
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
-        raise ModelLoadError(unreachable + "(HF_HUB_OFFLINE is set) " + hint)
+        raise ModelLoadError(f"{unreachable} (HF_HUB_OFFLINE is set); {hint}")
     try:
         model_info(name_or_path, timeout=10)
     except RepositoryNotFoundError:
         raise ModelLoadError(f"{key}: {name_or_path} not found locally and not on the Hugging Face Hub; {hint}") from None
     except Exception as error:  # network errors come in many types (httpx, OSError, timeouts)
-        raise ModelLoadError(unreachable + f"({type(error).__name__}) " + hint) from None
+        raise ModelLoadError(f"{unreachable} ({type(error).__name__}); {hint}") from None
 

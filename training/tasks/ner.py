@@ -48,7 +48,7 @@ def chunk_words(counts: list[int], budget: int) -> list[tuple[int, int]]:
 
 
 def _subword_counts(tokenizer: PreTrainedTokenizerBase, sentences: list[list[str]]) -> list[list[int]]:
-    encoded = tokenizer(sentences, is_split_into_words=True, add_special_tokens=False)
+    encoded = tokenizer(sentences, is_split_into_words=True, add_special_tokens=False, verbose=False)
     counts: list[list[int]] = []
     for i, words in enumerate(sentences):
         row = [0] * len(words)
