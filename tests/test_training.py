@@ -1,0 +1,306 @@
+"""End-to-end tests of the training module on a tiny random BERT (2 layers x 32), a few steps each.
+
+Every run goes through ``training.train.main`` with ``--set`` overrides, as a user would.
+Tests that read the shared data are marked ``data`` and skip when it is not there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import datasets
+import numpy as np
+import pytest
+
+from nlpkit.data.labels import NER_LABELS, NER_TYPES, STANCE_LABELS
+from nlpkit.data.paths import data_dir
+from training.config import Config, SourceConfig, load_config
+from training.evaluate import main as evaluate_main
+from training.train import main as train_main
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "configs"
+HAS_DATA = (data_dir() / "ner" / "anercorp").is_dir() and (data_dir() / "stance" / "mawqif").is_dir()
+needs_data = pytest.mark.skipif(not HAS_DATA, reason="shared data directory not found")
+
+FAST = ["--set", "train.threads=1", "--set", "train.batch_size=8", "--set", "train.eval_batch_size=16",
+        "--set", "train.logging_steps=1"]
+
+NER_ROWS = [
+    ("قال الرئيس محمد علي في القاهرة يوم 12 أيار 2003 .", "O O B-PER I-PER O B-LOC O B-DATE I-DATE I-DATE O"),
+    ("وزارة الخارجية الأردنية أصدرت بيانا أمس في عمان .", "B-ORG I-ORG I-ORG O O B-DATE O B-LOC O"),
+    ("التقى الملك عبدالله الثاني وفدا من الأمم المتحدة .", "O O B-PER I-PER O O B-ORG I-ORG O"),
+    ("فاز نادي الهلال على النصر في الرياض .", "O B-ORG I-ORG O B-ORG O B-LOC O"),
+]
+
+
+def _set(key: str, value: object) -> list[str]:
+    return ["--set", f"{key}={value}"]
+
+
+@pytest.fixture(scope="module")
+def base_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tokenizer trained on the seed articles and a random tiny BertForMaskedLM, saved together."""
+    from transformers import BertConfig, BertForMaskedLM
+
+    from training.tasks.tokenizer import train_tokenizer, wrap_fast_tokenizer
+
+    directory = tmp_path_factory.mktemp("base")
+    lines = [line.strip() for path in sorted((ROOT / "seeds").glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tokenizer = wrap_fast_tokenizer(train_tokenizer(iter(lines * 2), vocab_size=1200, min_frequency=1), 512)
+    tokenizer.save_pretrained(directory)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=512, pad_token_id=tokenizer.pad_token_id)
+    BertForMaskedLM(config).save_pretrained(directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def ner_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small NER file in the shared schema (no id/source/annotated_types: defaults apply)."""
+    path = tmp_path_factory.mktemp("jsonl") / "mini_ner.jsonl"
+    rows = [{"tokens": text.split(), "tags": tags.split()} for text, tags in NER_ROWS] * 6
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def resumed_ner(base_dir: Path, ner_jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """NER on the JSONL only: 4 steps saving every 2, then rerun to 6 steps (must resume at 4)."""
+    out = tmp_path_factory.mktemp("ner_resume") / "run"
+    args = [str(CONFIGS / "ner_mini.yaml"), *FAST, *_set("model.name_or_path", base_dir), *_set("output_dir", out),
+            *_set("data.train", f"[{{name: {ner_jsonl}}}]"), *_set("data.eval", "[]"), *_set("train.save_steps", 2)]
+    assert train_main([*args, *_set("train.max_steps", 4)]) == 0
+    first = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert train_main([*args, *_set("train.max_steps", 6)]) == 0
+    return {"dir": out, "first": first, "second": json.loads((out / "metrics.json").read_text(encoding="utf-8"))}
+
+
+def test_tokenizer_and_mlm_tasks(tmp_path: Path) -> None:
+    seed_files = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
+    tok_dir, mlm_dir = tmp_path / "tok", tmp_path / "mlm"
+    assert train_main([str(CONFIGS / "tokenizer_mini.yaml"), *_set("output_dir", tok_dir), *_set("data.corpora", "[]"),
+                       *_set("data.text_files", json.dumps(seed_files)), *_set("tokenizer.vocab_size", 600),
+                       *_set("tokenizer.min_frequency", 1), *_set("data.max_documents", 50)]) == 0
+    assert (tok_dir / "tokenizer.json").is_file()
+    assert train_main([str(CONFIGS / "mlm_mini.yaml"), *FAST, *_set("output_dir", mlm_dir), *_set("data.corpora", "[]"),
+                       *_set("data.text_files", json.dumps(seed_files)), *_set("model.tokenizer", tok_dir),
+                       *_set("model.max_length", 32), *_set("model.architecture.hidden_size", 32),
+                       *_set("model.architecture.num_hidden_layers", 1), *_set("model.architecture.num_attention_heads", 2),
+                       *_set("model.architecture.intermediate_size", 64), *_set("train.max_steps", 2)]) == 0
+    assert json.loads((mlm_dir / "metrics.json").read_text())["steps"] == 2
+
+
+def test_resume_from_last_checkpoint(resumed_ner: dict) -> None:
+    out = resumed_ner["dir"]
+    assert resumed_ner["first"]["steps"] == 4 and resumed_ner["first"]["resumed_from"] is None
+    assert resumed_ner["second"]["resumed_from"] == "checkpoint-4"
+    assert resumed_ner["second"]["steps"] == 6
+    state = json.loads((out / "checkpoints" / "checkpoint-6" / "trainer_state.json").read_text())
+    assert state["global_step"] == 6
+    assert resumed_ner["second"]["train_examples"] == {"mini_ner": 24}
+
+
+def test_saved_ner_model_has_labels_and_outputs(resumed_ner: dict) -> None:
+    out = resumed_ner["dir"]
+    config = json.loads((out / "config.json").read_text())
+    assert [config["id2label"][str(i)] for i in range(len(NER_LABELS))] == list(NER_LABELS)
+    assert config["label2id"]["B-DATE"] == NER_LABELS.index("B-DATE")
+    for name in ("model.safetensors", "tokenizer.json", "metrics.json", "config.resolved.yaml"):
+        assert (out / name).is_file(), name
+
+
+def test_ner_pipeline_loads_saved_dir(resumed_ner: dict, tmp_path: Path) -> None:
+    """The HF pipeline reads our directory; a classifier biased to B-PER must yield spans with exact offsets."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
+
+    model = AutoModelForTokenClassification.from_pretrained(resumed_ner["dir"])
+    with torch.no_grad():
+        model.classifier.bias[model.config.label2id["B-PER"]] = 50.0
+    model.save_pretrained(tmp_path)
+    AutoTokenizer.from_pretrained(resumed_ner["dir"]).save_pretrained(tmp_path)
+    text = "قال الرئيس محمد علي في القاهرة أمس"
+    entities = pipeline("token-classification", model=str(tmp_path), aggregation_strategy="simple")(text)
+    assert entities
+    for entity in entities:
+        assert entity["entity_group"] in NER_TYPES
+        assert 0 <= entity["start"] < entity["end"] <= len(text)
+        assert text[entity["start"]:entity["end"]].strip() == text[entity["start"]:entity["end"]]
+
+
+def test_evaluate_cli_on_saved_dir(resumed_ner: dict, ner_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    report = tmp_path / "reports" / "mini.json"
+    assert evaluate_main(["--model", str(resumed_ner["dir"]), "--task", "ner", "--data", str(ner_jsonl),
+                          "--limit", "8", "--out", str(report)]) == 0
+    written = json.loads(report.read_text(encoding="utf-8"))
+    scores = written["results"]["mini_ner"]
+    assert set(scores) >= {"precision", "recall", "f1", "per_type"}
+    assert "micro avg" in written["report"] or "no gold entities" in written["report"]
+    assert '"f1"' in capsys.readouterr().out
+
+
+def test_evaluate_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert evaluate_main(["--model", str(tmp_path / "none"), "--task", "ner", "--data", "anercorp:test"]) == 2
+    assert "--model" in capsys.readouterr().err
+    assert evaluate_main(["--model", str(tmp_path), "--task", "stance", "--data", "mawqif"]) == 2
+    assert "config.json" in capsys.readouterr().err
+
+
+def test_ner_encoding_chunks_long_sentences_and_masks_dates(base_dir: Path) -> None:
+    from nlpkit.models.loading import load_tokenizer
+    from training.tasks.ner import chunk_words, encode
+
+    assert chunk_words([1, 2, 3, 1, 1], 3) == [(0, 2), (2, 3), (3, 5)]
+    tokenizer = load_tokenizer(base_dir)
+    tokens = [t for text, _ in NER_ROWS for t in text.split()]
+    tags = [t for _, tag in NER_ROWS for t in tag.split()]
+    no_date = [t.replace("B-DATE", "O").replace("I-DATE", "O") for t in tags]
+    dataset = datasets.Dataset.from_dict({"tokens": [tokens, tokens], "tags": [tags, no_date],
+                                          "annotated_types": [list(NER_TYPES), ["PER", "ORG", "LOC", "MISC"]]})
+    features, scorer = encode(dataset, tokenizer, 16)
+    assert len(features) > 2 and max(len(ids) for ids in features["input_ids"]) <= 16
+    labels = [list(row) for row in features["labels"]]
+    width = max(len(row) for row in labels)
+    padded = np.array([row + [-100] * (width - len(row)) for row in labels])
+    first_sentence_labels = [x for row in labels[: len(labels) // 2] for x in row if x != -100]
+    second_sentence_labels = [x for row in labels[len(labels) // 2:] for x in row if x != -100]
+    assert len(first_sentence_labels) == len(tokens)
+    assert len(tokens) - len(second_sentence_labels) >= 4  # أيار 2003 and أمس (and 12) are masked
+    predicted = np.where(padded == -100, NER_LABELS.index("O"), padded)
+    metrics, report = scorer(predicted, dict(enumerate(NER_LABELS)))
+    assert metrics["f1"] == 1.0 and "DATE" in report
+
+
+def test_mix_sources_by_weight_is_deterministic() -> None:
+    from training.sources import mix_sources
+
+    data = datasets.Dataset.from_dict({"x": list(range(10))})
+    loaded = [(SourceConfig(name="a", weight=0.5), data), (SourceConfig(name="b", weight=2.5), data)]
+    mixed, counts = mix_sources(loaded, seed=1)
+    assert counts == {"a_train": 5, "b_train": 25} and len(mixed) == 30
+    assert mix_sources(loaded, seed=1)[0]["x"][:] == mixed["x"][:]
+
+
+def test_ner_scores_ignore_types_the_source_lacks() -> None:
+    from training.metrics import ner_scores
+
+    gold = [["B-PER", "I-PER", "O", "O"]]
+    pred = [["B-PER", "I-PER", "O", "B-DATE"]]
+    assert ner_scores(gold, pred, ["PER", "ORG", "LOC", "MISC"])[0]["precision"] == 1.0
+    assert ner_scores(gold, pred, list(NER_TYPES))[0]["precision"] == 0.5
+
+
+def test_stance_scores() -> None:
+    from training.metrics import stance_scores
+
+    metrics, report = stance_scores(["FAVOR", "AGAINST", "NONE", "NONE"], ["FAVOR", "NONE", "NONE", "NONE"])
+    assert metrics["accuracy"] == 0.75
+    assert metrics["macro_f1_favor_against"] == 0.5
+    assert set(metrics["per_class"]) == set(STANCE_LABELS) and "AGAINST" in report
+
+
+@pytest.mark.parametrize("name", ["ner_mini", "stance_mini", "ner_arabert", "stance_arabert", "mlm_mini", "tokenizer_mini"])
+def test_shipped_configs_validate(name: str) -> None:
+    from nlpkit.data import list_datasets
+
+    config = load_config(CONFIGS / f"{name}.yaml", ["train.max_steps=3", "output_dir=/tmp/x", "model.name_or_path=/tmp/m"])
+    assert config.train.max_steps == 3 and config.output_dir == "/tmp/x" and config.model.name_or_path == "/tmp/m"
+    for source in [*config.data.train, *config.data.eval]:
+        assert source.name in list_datasets(config.task)
+
+
+def test_configs_readme_lists_every_key() -> None:
+    readme = (CONFIGS / "README.md").read_text(encoding="utf-8")
+
+    def keys(model: type, prefix: str = "") -> list[str]:
+        found = []
+        for name, field in model.model_fields.items():
+            found.append(prefix + name)
+            annotation = field.annotation
+            if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+                found += keys(annotation, f"{prefix}{name}.")
+        return found
+
+    missing = [key for key in keys(Config) + [f"data.train[].{k}" for k in SourceConfig.model_fields] if f"`{key}`" not in readme]
+    assert not missing
+
+
+@pytest.mark.parametrize(("override", "expected"), [
+    ("train.learning_rat=0.1", "train.learning_rat: unknown key"),
+    ("train.max_steps=abc", "train.max_steps"),
+    ("data.train=[{name: /nonexistent/x.jsonl}]", "/nonexistent/x.jsonl"),
+    ("model.name_or_path=no-such-org/no-such-model", "model.name_or_path: no-such-org/no-such-model not found locally"),
+])
+def test_config_errors_exit_2_with_the_key(override: str, expected: str, base_dir: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    args = [str(CONFIGS / "ner_mini.yaml"), *_set("output_dir", tmp_path / "out"), *_set("model.name_or_path", base_dir)]
+    assert train_main([*args, "--set", override]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_malformed_yaml_and_missing_shared_data(base_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("task: ner\noutput_dir: [unclosed\n", encoding="utf-8")
+    assert train_main([str(bad)]) == 2
+    assert "Malformed YAML" in (err := capsys.readouterr().err) and str(bad) in err
+    monkeypatch.setenv("NLPKIT_DATA", str(tmp_path / "empty"))
+    assert train_main([str(CONFIGS / "ner_mini.yaml"), *_set("output_dir", tmp_path / "o"),
+                       *_set("model.name_or_path", base_dir)]) == 2
+    assert "Data file not found" in (err := capsys.readouterr().err) and "anercorp" in err
+    (tmp_path / "nomodel").mkdir()
+    assert train_main([str(CONFIGS / "ner_mini.yaml"), *_set("output_dir", tmp_path / "o"),
+                       *_set("model.name_or_path", tmp_path / "nomodel")]) == 2
+    assert "model.name_or_path" in (err := capsys.readouterr().err) and "config.json" in err
+
+
+@pytest.mark.data
+@needs_data
+@pytest.mark.parametrize("config_name", ["ner_mini", "ner_arabert"])
+def test_ner_on_real_sources(config_name: str, base_dir: Path, ner_jsonl: Path, tmp_path: Path) -> None:
+    out = tmp_path / config_name
+    train = f"[{{name: anercorp, split: train, limit: 64}}, {{name: wojood, split: train, limit: 32, weight: 0.5}}, {{name: {ner_jsonl}}}]"
+    assert train_main([str(CONFIGS / f"{config_name}.yaml"), *FAST, *_set("model.name_or_path", base_dir),
+                       *_set("output_dir", out), *_set("train.max_steps", 4), *_set("train.eval_steps", 2),
+                       *_set("data.train", train),
+                       *_set("data.eval", "[{name: anercorp, split: test, limit: 32}, {name: wojood, split: test, limit: 16}]")]) == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["train_examples"] == {"anercorp_train": 64, "wojood_train": 16, "mini_ner": 24}
+    assert set(metrics["eval"]) == {"anercorp_test", "wojood_test"}
+    assert "DATE" not in metrics["eval"]["anercorp_test"]["per_type"]  # ANERcorp does not annotate DATE
+    assert metrics["best_checkpoint"] in ("checkpoint-2", "checkpoint-4")
+    assert "== anercorp_test ==" in (out / "report.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.data
+@needs_data
+@pytest.mark.parametrize("config_name", ["stance_mini", "stance_arabert"])
+def test_stance_on_real_sources(config_name: str, base_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / config_name
+    assert train_main([str(CONFIGS / f"{config_name}.yaml"), *FAST, *_set("model.name_or_path", base_dir),
+                       *_set("output_dir", out), *_set("train.max_steps", 3),
+                       *_set("data.train", "[{name: mawqif, limit: 64}, {name: ans, limit: 64}, {name: authored, limit: 16}]"),
+                       *_set("data.eval", "[{name: mawqif, split: test, limit: 32}, {name: ans, split: test, limit: 32}]")]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["id2label"] == {str(i): label for i, label in enumerate(STANCE_LABELS)}
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    for name in ("mawqif_test", "ans_test"):
+        assert set(metrics["eval"][name]) >= {"accuracy", "macro_f1", "macro_f1_favor_against", "per_class"}
+    assert evaluate_main(["--model", str(out), "--task", "stance", "--data", "mawqif:test", "--limit", "16"]) == 0
+
+
+def test_resume_logs_the_starting_step(resumed_ner: dict, base_dir: Path, ner_jsonl: Path, tmp_path: Path,
+                                       caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="training")
+    out = tmp_path / "run"
+    shutil.copytree(resumed_ner["dir"], out)
+    assert train_main([str(CONFIGS / "ner_mini.yaml"), *FAST, *_set("model.name_or_path", base_dir),
+                       *_set("output_dir", out), *_set("data.train", f"[{{name: {ner_jsonl}}}]"), *_set("data.eval", "[]"),
+                       *_set("train.save_steps", 2), *_set("train.max_steps", 8)]) == 0
+    assert "starting at step 6" in caplog.text and "resuming from" in caplog.text
