@@ -104,7 +104,6 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
     trainer.train(resume_from_checkpoint=checkpoint)
     logger.info("%s: %d steps in %.1fs", spec.name, trainer.state.global_step, clock.seconds)
     trainer.save_model(str(out))
-    tokenizer.save_pretrained(out)
     results = score_parts(parts, trainer.predict(eval_features).predictions) if parts else {}
     metrics: dict[str, Any] = {
         "train_examples": counts,
@@ -115,7 +114,9 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
         "train_seconds": clock.seconds,
         "eval": {name: scores for name, (scores, _) in results.items()},
     }
-    write_metrics(out, metrics, joined_report(results) if results else None)
+    if trainer.is_world_process_zero():  # under accelerate, one process writes the outputs
+        tokenizer.save_pretrained(out)
+        write_metrics(out, metrics, joined_report(results) if results else None)
     return metrics
 
 
