@@ -21,3 +21,11 @@ class ModelLoadError(NlpkitError, OSError):
 
 class InputError(NlpkitError, ValueError):
     """Input text that cannot be processed (e.g. undecodable bytes)."""
+
+
+class InputTypeError(InputError, TypeError):
+    """An input of the wrong type (``None``, a number, a mapping, ...); the message names the item and its index.
+
+    It is a :class:`TypeError` (the Python convention for a wrong argument type) and an
+    :class:`InputError`, so ``except InputError`` keeps catching every bad input.
+    """

@@ -6,6 +6,11 @@ batches and their pairs share stance batches (:meth:`Analyzer.pipe`). The logic 
 lives in its own module (``canonical``, ``holders``, ``targets``, ``assemble``).
 
 A saved analyzer is a directory with ``ner/``, ``stance/`` and an ``nlpkit.json`` manifest.
+
+Inputs are checked by :mod:`nlpkit.analysis.inputs` (the contract is documented there). One
+analyzer may be shared by several threads: its model calls (tokenizer and forward pass) run
+under a per-analyzer lock, since fast tokenizers change their truncation/padding state on each
+call; the rule-based steps run in parallel.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +26,7 @@ from typing import Any, Protocol
 
 from nlpkit.analysis.assemble import build_entities, build_stance, summarize
 from nlpkit.analysis.holders import attribute_holders
+from nlpkit.analysis.inputs import as_text, check_batch_size, check_targets, iter_texts
 from nlpkit.analysis.targets import StancePair, resolve_targets, stance_pairs
 from nlpkit.errors import ConfigError, InputError, ModelLoadError
 from nlpkit.models.ner import EntitySpan
@@ -79,6 +86,7 @@ class Analyzer:
         self.ner = ner
         self.stance = stance
         self.batch_size = batch_size
+        self._model_lock = threading.Lock()
 
     @classmethod
     def from_pretrained(
@@ -142,7 +150,7 @@ class Analyzer:
 
     def __call__(
         self,
-        text: str,
+        text: str | bytes,
         *,
         targets: Sequence[str] | None = None,
         tasks: Sequence[str] | None = None,
@@ -151,14 +159,19 @@ class Analyzer:
         """Analyse one text.
 
         Args:
-            text: the article.
+            text: the article (``str``, or UTF-8 ``bytes``); empty or blank text gives an
+                empty document.
             targets: extra stance targets (asked of every sentence) on top of the document's
                 main entities.
             tasks: ``("ner",)``, ``("stance",)`` or both; default: every task the analyzer
                 has (``("ner", "stance")`` with a stance model).
             batch_size: override the analyzer's batch size for this call.
+
+        Raises:
+            InputTypeError: ``text`` is not a ``str`` or bytes.
+            InputError: undecodable bytes or lone surrogates (see :mod:`nlpkit.analysis.inputs`).
         """
-        return next(self.pipe([text], targets=targets, tasks=tasks, batch_size=batch_size))
+        return next(self.pipe([as_text(text)], targets=targets, tasks=tasks, batch_size=batch_size))
 
     def pipe(
         self,
@@ -174,21 +187,33 @@ class Analyzer:
             A generator of one :class:`~nlpkit.results.Document` per text, in order.
 
         Raises:
-            ConfigError: unknown tasks, or stance asked of an analyzer without a stance model
-                (raised by this call, before any text is read).
-            InputError: ``texts`` is a single string, or (while iterating) an item is not one.
+            ConfigError: unknown tasks, a bad batch size, or stance asked of an analyzer without
+                a stance model (raised by this call, before any text is read).
+            InputTypeError: ``texts`` is a single text, a mapping, a set or not iterable, or an
+                item is not a ``str`` (raised by this call for a list or tuple, while iterating
+                otherwise); the message names the item and its index.
         """
         chosen = self._check_tasks(tasks)
-        if isinstance(texts, str):
-            raise InputError("pipe() takes an iterable of texts; for one text call the analyzer directly.")
-        return self._stream(iter(texts), targets, chosen, batch_size or self.batch_size)
+        size = check_batch_size(batch_size) or self.batch_size
+        return self._stream(iter_texts(texts), check_targets(targets), chosen, size)
 
     def _stream(
         self, texts: Iterator[str], targets: Sequence[str] | None, tasks: tuple[str, ...], batch_size: int
     ) -> Iterator[Document]:
-        """Analyse the texts chunk by chunk, lazily."""
-        while chunk := list(itertools.islice(texts, DOCUMENTS_PER_CHUNK)):
+        """Analyse the texts chunk by chunk, lazily.
+
+        A bad item raises once the documents before it have been yielded.
+        """
+        while True:
+            chunk: list[str] = []
+            try:
+                chunk.extend(itertools.islice(texts, DOCUMENTS_PER_CHUNK))
+            except InputError:
+                yield from self._analyze_chunk(chunk, targets, tasks, batch_size)
+                raise
             yield from self._analyze_chunk(chunk, targets, tasks, batch_size)
+            if len(chunk) < DOCUMENTS_PER_CHUNK:
+                return
 
     def _check_tasks(self, tasks: Sequence[str] | None) -> tuple[str, ...]:
         """Validate the requested tasks once, with one clear error."""
@@ -207,12 +232,11 @@ class Analyzer:
         self, texts: list[str], targets: Sequence[str] | None, tasks: tuple[str, ...], batch_size: int
     ) -> list[Document]:
         """Run the pipeline on a few documents at once."""
-        for position, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise InputError(f"Text #{position} is a {type(text).__name__}, not a str; decode bytes first "
-                                 "(e.g. data.decode('utf-8')).")
+        if not texts:
+            return []
         work = [_Work(text, split_sentences(text)) for text in texts]
-        predictions = self.ner.predict_many([(item.text, item.sentences) for item in work], batch_size=batch_size)
+        with self._model_lock:
+            predictions = self.ner.predict_many([(item.text, item.sentences) for item in work], batch_size=batch_size)
         for item, spans in zip(work, predictions, strict=True):
             item.entities, groups = build_entities(item.text, spans)
             if "stance" in tasks:
@@ -227,7 +251,8 @@ class Analyzer:
             return iter(())
         questions = [(pair.target.name, item.text[slice(*item.sentences[pair.sentence])])
                      for item in work for pair in item.pairs]
-        return iter(self.stance.predict(questions, batch_size=batch_size))
+        with self._model_lock:
+            return iter(self.stance.predict(questions, batch_size=batch_size))
 
     @staticmethod
     def _document(item: _Work, labels: Iterator[tuple[str, float]], tasks: tuple[str, ...]) -> Document:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 
 from nlpkit.analysis.analyzer import Analyzer
+from nlpkit.analysis.inputs import as_text, is_single_text, iter_texts
 from nlpkit.results import Document
 
 
@@ -22,7 +23,7 @@ def _cached_analyzer(model: str | None, backend: str) -> Analyzer:
 
 
 def analyze(
-    text_or_texts: str | Iterable[str],
+    text_or_texts: str | bytes | Iterable[str],
     *,
     targets: Sequence[str] | None = None,
     tasks: Sequence[str] | None = None,
@@ -32,8 +33,11 @@ def analyze(
 ) -> Document | Iterator[Document]:
     """Analyse one text (→ a :class:`Document`) or an iterable of texts (→ a generator of them).
 
+    Inputs follow the contract of :mod:`nlpkit.analysis.inputs` (bytes are decoded as UTF-8,
+    blank text gives an empty document) and are checked before the model is loaded.
+
     Args:
-        text_or_texts: a string, or any iterable of strings.
+        text_or_texts: a string (or UTF-8 bytes), or any ordered iterable of strings.
         targets: extra stance targets, asked of every sentence.
         tasks: ``("ner", "stance")``, ``("ner",)`` or ``("stance",)``; ``None`` (default): every
             task the model has, i.e. ``("ner", "stance")`` for an analyzer directory and
@@ -44,8 +48,14 @@ def analyze(
 
     Raises:
         ModelLoadError: the model cannot be loaded (the message says how to fix it).
+        InputTypeError: not a text nor an iterable of ``str`` (the message names the bad item
+            and its index; for a generator, raised when the item is reached).
+        InputError: undecodable bytes or lone surrogates.
     """
+    if is_single_text(text_or_texts):
+        text = as_text(text_or_texts)
+        return _cached_analyzer(None if model is None else os.fspath(model), backend)(
+            text, targets=targets, tasks=tasks, batch_size=batch_size)
+    texts = iter_texts(text_or_texts)
     analyzer = _cached_analyzer(None if model is None else os.fspath(model), backend)
-    if isinstance(text_or_texts, str):
-        return analyzer(text_or_texts, targets=targets, tasks=tasks, batch_size=batch_size)
-    return analyzer.pipe(text_or_texts, targets=targets, tasks=tasks, batch_size=batch_size)
+    return analyzer.pipe(texts, targets=targets, tasks=tasks, batch_size=batch_size)
