@@ -8,6 +8,7 @@ table of the right label set, a weights file and tokenizer files. Every problem 
 from __future__ import annotations
 
 import json
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from nlpkit.results import NER_LABELS, STANCE_LABELS
 
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json")
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json")
+SAFETENSORS_HEADER_LIMIT = 100_000_000
+"""Largest safetensors JSON header accepted (the format's own limit)."""
 
 
 def read_config(directory: str | Path) -> dict[str, Any]:
@@ -71,12 +74,14 @@ def check_ner_labels(labels: list[str], config_file: Path) -> None:
     """
     allowed = {"O"} | {f"{prefix}-{kind}" for kind in NER_LABELS for prefix in ("B", "I")}
     unknown = [label for label in labels if label not in allowed]
-    kinds = {label[2:] for label in labels if label != "O"}
+    kinds = {label[2:] for label in labels if label in allowed and label != "O"}
     unpaired = sorted(kind for kind in kinds if f"B-{kind}" not in labels or f"I-{kind}" not in labels)
     if unknown or "O" not in labels or unpaired or len(set(labels)) != len(labels):
+        hint = (" This is a stance model: load it as the stance component (the stance/ folder of an analyzer "
+                "directory, or StanceModel.from_pretrained)." if set(labels) <= set(STANCE_LABELS) else "")
         raise ModelLoadError(
             f"{config_file}: id2label {labels} is not an IOB2 tag set over {'/'.join(NER_LABELS)} "
-            f"(unknown: {unknown}, unpaired types: {unpaired}). Train the NER model with labels "
+            f"(unknown: {unknown}, unpaired types: {unpaired}).{hint} Train the NER model with labels "
             "'O' and 'B-X'/'I-X' for X in PER, ORG, LOC, DATE, MISC (nlpkit.data.labels.NER_LABELS)."
         )
 
@@ -88,8 +93,10 @@ def check_stance_labels(labels: list[str], config_file: Path) -> None:
         ModelLoadError: any other label.
     """
     if not set(labels) <= set(STANCE_LABELS) or len(set(labels)) != len(labels):
+        hint = (" This is an NER model: load it as the NER component (the ner/ folder of an analyzer directory, "
+                "or NerModel.from_pretrained)." if "O" in labels else "")
         raise ModelLoadError(
-            f"{config_file}: id2label {labels} is not a stance label set; use labels among "
+            f"{config_file}: id2label {labels} is not a stance label set.{hint} Use labels among "
             f"{', '.join(STANCE_LABELS)} (nlpkit.data.labels.STANCE_LABELS) when training the stance model."
         )
 
@@ -104,6 +111,44 @@ def check_weights(directory: Path) -> None:
         raise ModelLoadError(
             f"No weights file in {directory} (expected {WEIGHT_FILES[0]} or {WEIGHT_FILES[2]}); the save was "
             "interrupted or only the config was copied. Copy the weights too or re-run save_pretrained()."
+        )
+
+
+def check_safetensors(weights_file: Path, n_labels: int) -> None:
+    """Check a ``model.safetensors`` file's header and size without loading it.
+
+    The file is an 8-byte little-endian header length, a JSON header listing each tensor's
+    shape and byte range, then the data. A truncated copy, a file that is not safetensors, or
+    a classifier whose size differs from ``id2label`` is caught here, with the file named.
+
+    Raises:
+        ModelLoadError: the file is truncated or corrupted, or its classifier does not match ``n_labels``.
+    """
+    fix = "copy it again from the source or re-run save_pretrained()"
+    size = weights_file.stat().st_size
+    with open(weights_file, "rb") as handle:
+        prefix = handle.read(8)
+        length = struct.unpack("<Q", prefix)[0] if len(prefix) == 8 else -1
+        if not 0 < length <= min(SAFETENSORS_HEADER_LIMIT, size - 8):
+            raise ModelLoadError(f"{weights_file} is truncated or not a safetensors file ({size} bytes, no complete "
+                                 f"header); {fix}.")
+        try:
+            header = json.loads(handle.read(length))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ModelLoadError(f"{weights_file} is corrupted (its header is not valid JSON); {fix}.") from None
+    if not isinstance(header, dict):
+        raise ModelLoadError(f"{weights_file} is corrupted (its header is not a tensor table); {fix}.")
+    tensors = {name: info for name, info in header.items() if name != "__metadata__" and isinstance(info, dict)}
+    ends = [info.get("data_offsets", [0, 0])[-1] for info in tensors.values()]
+    needed = 8 + length + max((end for end in ends if isinstance(end, int)), default=0)
+    if size < needed:
+        raise ModelLoadError(f"{weights_file} is truncated: {size} bytes where its header needs {needed}; {fix}.")
+    shape = tensors.get("classifier.bias", {}).get("shape")
+    if isinstance(shape, list) and len(shape) == 1 and shape[0] != n_labels:
+        raise ModelLoadError(
+            f"{weights_file.parent / 'config.json'} lists {n_labels} labels but the classifier in {weights_file.name} "
+            f"has {shape[0]} outputs: config.json and the weights come from different models. Restore the config "
+            "saved with these weights (or re-train with the wanted labels)."
         )
 
 
@@ -134,5 +179,7 @@ def validate_model_dir(directory: str | Path, task: str) -> list[str]:
     else:
         check_stance_labels(labels, path / "config.json")
     check_weights(path)
+    if (path / WEIGHT_FILES[0]).is_file():
+        check_safetensors(path / WEIGHT_FILES[0], len(labels))
     check_tokenizer_files(path)
     return labels

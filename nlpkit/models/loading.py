@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -12,7 +13,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.backend import Backend, make_backend, resolve_backend
-from nlpkit.models.directory import read_config, validate_model_dir
+from nlpkit.models.directory import TOKENIZER_FILES, read_config, validate_model_dir
 
 logger = logging.getLogger("nlpkit")
 
@@ -42,15 +43,31 @@ def load_tokenizer(name_or_path: str | os.PathLike[str] | None) -> PreTrainedTok
         tokenizer = AutoTokenizer.from_pretrained(source)
         if not keeps_hamza(tokenizer):
             tokenizer = AutoTokenizer.from_pretrained(source, strip_accents=False)
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        hint = "the directory has no tokenizer files (tokenizer.json / vocab.txt)" if Path(source).exists() else (
-            "it is neither a local directory nor a model reachable on the Hugging Face Hub (offline?)")
-        raise ModelLoadError(f"Cannot load a tokenizer from {source!r}: {hint}. ({type(error).__name__}: {error})") from None
+    except Exception as error:  # noqa: BLE001 - the Rust tokenizers library raises bare Exception on bad files
+        raise ModelLoadError(f"Cannot load a tokenizer from {source!r}: {_tokenizer_hint(Path(source))}. "
+                             f"({type(error).__name__}: {error})") from None
     if not getattr(tokenizer, "is_fast", False):
         raise ModelLoadError(f"The tokenizer at {source!r} is not a fast (Rust) tokenizer; nlpkit needs character offsets.")
     if not keeps_hamza(tokenizer):
         logger.warning("Tokenizer %s folds أ/إ/آ into ا; entity boundaries on hamza words may suffer.", source)
     return tokenizer
+
+
+def _tokenizer_hint(directory: Path) -> str:
+    """Why a tokenizer did not load from ``directory``: the broken file when one is, else what is missing."""
+    if not directory.exists():
+        return "it is neither a local directory nor a model reachable on the Hugging Face Hub (offline?)"
+    present = [name for name in TOKENIZER_FILES if (directory / name).is_file()]
+    if not present:
+        return "the directory has no tokenizer files (tokenizer.json / vocab.txt)"
+    for name in present:
+        if name.endswith(".json"):
+            try:
+                json.loads((directory / name).read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                return f"{directory / name} is not valid JSON (corrupted); re-save the tokenizer with tokenizer.save_pretrained()"
+    return (f"its tokenizer files ({', '.join(present)}) are corrupted or from an incompatible tokenizers version; "
+            "re-save the tokenizer with tokenizer.save_pretrained()")
 
 
 @dataclass(frozen=True)
