@@ -5,10 +5,16 @@ model with ``is_split_into_words=True``; a word's tag is the argmax at its first
 Sentences longer than the model's input are cut into overlapping windows of whole words
 (:mod:`nlpkit.models.windows`), so every word gets a tag. Decoded spans are trimmed of
 surrounding punctuation and of an attached proclitic, so «وروسيا» yields the span of «روسيا».
+
+Batches are deterministic: each input is padded to a width that depends on its own length
+only (:func:`padded_width`) and batched with inputs of the same width, so its logits are the
+same bit for bit whatever the batch size or the other documents (padding to the longest
+input of a batch changes the floating-point reductions of the attention layers).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +31,8 @@ if TYPE_CHECKING:
     from nlpkit.models.loading import LoadedModel
 
 Span = tuple[int, int]
+PAD_MULTIPLE = 8
+"""Inputs are padded to a multiple of this many tokens (see :func:`padded_width`)."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +59,29 @@ class _SentenceWork:
     """Per-sentence state while tagging: words, windows and the probabilities gathered so far."""
 
     words: list[Token]
+    counts: list[int]
     windows: list[Span]
     owners: list[int]
     probs: np.ndarray
+
+
+def padded_width(length: int, max_length: int) -> int:
+    """The width an input of ``length`` tokens is padded to: the next multiple of :data:`PAD_MULTIPLE`, at most ``max_length``."""
+    return min(-(-length // PAD_MULTIPLE) * PAD_MULTIPLE, max(length, max_length))
+
+
+def pad_rows(rows: dict[str, Sequence[Sequence[int]]], width: int, pad_id: int, side: str = "right") -> dict[str, np.ndarray]:
+    """Pad unpadded token rows to ``width`` into int64 arrays (``input_ids`` with ``pad_id``, others with 0)."""
+    arrays = {}
+    for name, values in rows.items():
+        array = np.full((len(values), max([width, *map(len, values)])), pad_id if name == "input_ids" else 0, dtype=np.int64)
+        for index, row in enumerate(values):
+            if side == "left":
+                array[index, array.shape[1] - len(row) :] = row
+            else:
+                array[index, : len(row)] = row
+        arrays[name] = array
+    return arrays
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -202,7 +230,7 @@ class NerModel:
         counts = self._subword_counts(words)
         windows = plan_windows(counts, self.budget, self.stride)
         probs = np.zeros((len(words), len(self.model.labels)))
-        return _SentenceWork(words, windows, assign_owners(windows, len(words)), probs)
+        return _SentenceWork(words, counts, windows, assign_owners(windows, len(words)), probs)
 
     def _subword_counts(self, words: Sequence[Token]) -> list[int]:
         """Sub-words per word, as the tokenizer splits them with ``is_split_into_words``."""
@@ -216,21 +244,37 @@ class NerModel:
         return counts
 
     def _run_windows(self, work: Sequence[_SentenceWork], batch_size: int) -> None:
-        """Run every window through the backend (similar lengths batched together) and keep owned probabilities."""
-        jobs = [(item, index, window) for item in work for index, window in enumerate(item.windows)]
-        jobs.sort(key=lambda job: job[2][1] - job[2][0])
+        """Run every window through the backend (same padded width batched together) and keep owned probabilities."""
         tokenizer = self.model.tokenizer
-        for begin in range(0, len(jobs), batch_size):
-            chunk = jobs[begin : begin + batch_size]
-            encoding = tokenizer(
-                [[word.text for word in item.words[start:end]] for item, _, (start, end) in chunk],
-                is_split_into_words=True, padding=True, truncation=True, max_length=self.model.max_length,
-                return_tensors="np",
-            )
-            batch = {name: encoding[name] for name in tokenizer.model_input_names if name in encoding}
-            probs = softmax(self.model.backend.logits(batch))
-            for row, (item, index, (start, _)) in enumerate(chunk):
-                self._keep_owned(item, index, start, encoding.word_ids(row), probs[row])
+        specials = tokenizer.num_special_tokens_to_add(pair=False)
+        width = {
+            (id(item), index): padded_width(sum(item.counts[start:end]) + specials, self.model.max_length)
+            for item in work for index, (start, end) in enumerate(item.windows)
+        }
+        jobs = [(item, index, window) for item in work for index, window in enumerate(item.windows)]
+        jobs.sort(key=lambda job: width[id(job[0]), job[1]])
+        for _, group in itertools.groupby(jobs, key=lambda job: width[id(job[0]), job[1]]):
+            same_width = list(group)
+            for begin in range(0, len(same_width), batch_size):
+                self._run_chunk(same_width[begin : begin + batch_size])
+
+    def _run_chunk(self, chunk: Sequence[tuple[_SentenceWork, int, Span]]) -> None:
+        """One forward pass over windows of the same padded width."""
+        tokenizer = self.model.tokenizer
+        encoding = tokenizer(
+            [[word.text for word in item.words[start:end]] for item, _, (start, end) in chunk],
+            is_split_into_words=True, truncation=True, max_length=self.model.max_length,
+        )
+        names = [name for name in tokenizer.model_input_names if name in encoding]
+        longest = max(len(row) for row in encoding["input_ids"])
+        batch = pad_rows({name: encoding[name] for name in names}, padded_width(longest, self.model.max_length),
+                         tokenizer.pad_token_id or 0, tokenizer.padding_side)
+        probs = softmax(self.model.backend.logits(batch))
+        for row, (item, index, (start, _)) in enumerate(chunk):
+            word_ids = encoding.word_ids(row)
+            if tokenizer.padding_side == "left":
+                word_ids = [None] * (probs.shape[1] - len(word_ids)) + list(word_ids)
+            self._keep_owned(item, index, start, word_ids, probs[row])
 
     @staticmethod
     def _keep_owned(item: _SentenceWork, index: int, start: int, word_ids: Sequence[int | None], probs: np.ndarray) -> None:

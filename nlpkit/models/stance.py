@@ -3,6 +3,10 @@
 The pair is encoded as the model was trained: target first, text second. A text too long for
 one input is split into overlapping windows (``truncation="only_second"`` with
 ``return_overflowing_tokens``); the pair's probabilities are the mean over its windows.
+Windows are padded and batched by :func:`~nlpkit.models.ner.padded_width`, and a batch has at
+least :data:`MIN_ROWS` rows (CPU matrix kernels take another path, with other rounding, for a
+matrix of one to three rows, and the pooler sees one row per input), so results do not depend
+on the batch size.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nlpkit.errors import ConfigError, InputError
-from nlpkit.models.ner import softmax
+from nlpkit.models.ner import pad_rows, padded_width, softmax
 
 if TYPE_CHECKING:
     from nlpkit.models.loading import LoadedModel
 
 Pair = tuple[str, str]
+MIN_ROWS = 8
+"""Rows per forward pass at least: short batches are filled with copies of their first row."""
 
 
 class StanceModel:
@@ -94,14 +100,19 @@ class StanceModel:
         encoding = tokenizer(
             [target for target, _ in pairs], [text for _, text in pairs],
             truncation="only_second", max_length=self.model.max_length, stride=self.stride,
-            return_overflowing_tokens=True, padding=True, return_tensors="np",
+            return_overflowing_tokens=True,
         )
         names = [name for name in tokenizer.model_input_names if name in encoding]
-        rows = len(encoding["input_ids"])
-        probs = np.concatenate([
-            softmax(self.model.backend.logits({name: encoding[name][begin : begin + batch_size] for name in names}))
-            for begin in range(0, rows, batch_size)
-        ])
+        widths = [padded_width(len(row), self.model.max_length) for row in encoding["input_ids"]]
+        probs = np.zeros((len(widths), len(self.model.labels)))
+        for width in sorted(set(widths)):
+            rows = [row for row, row_width in enumerate(widths) if row_width == width]
+            for begin in range(0, len(rows), batch_size):
+                chunk = rows[begin : begin + batch_size]
+                filled = chunk + [chunk[0]] * (MIN_ROWS - len(chunk))
+                batch = pad_rows({name: [encoding[name][row] for row in filled] for name in names}, width,
+                                 tokenizer.pad_token_id or 0, tokenizer.padding_side)
+                probs[chunk] = softmax(self.model.backend.logits(batch)[: len(chunk)])
         owners = np.asarray(encoding["overflow_to_sample_mapping"])
         return [probs[owners == index].mean(axis=0) for index in range(len(pairs))]
 
