@@ -22,6 +22,7 @@ Otherwise the sentence has no holder (``None``: the article itself speaks).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -177,11 +178,26 @@ def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity]
     return None, _continues(words)
 
 
+def entities_by_sentence(sentences: Sequence[tuple[int, int]], entities: Sequence[Entity]) -> list[list[Entity]]:
+    """The entities starting in each sentence (sentences sorted and disjoint), in their given order.
+
+    Linear in the number of entities (times a logarithm), so long documents do not pay
+    sentences × entities.
+    """
+    starts = [start for start, _ in sentences]
+    buckets: list[list[Entity]] = [[] for _ in sentences]
+    for entity in entities:
+        index = bisect.bisect_right(starts, entity.start) - 1
+        if index >= 0 and entity.start < sentences[index][1]:
+            buckets[index].append(entity)
+    return buckets
+
+
 def attribute_holders(text: str, sentences: Sequence[tuple[int, int]], entities: Sequence[Entity]) -> list[str | None]:
     """The holder of every sentence of a document (rules 1–5), in sentence order."""
     holders: list[str | None] = []
-    for sentence in sentences:
-        holder, continues = find_holder(text, sentence, entities)
+    for sentence, own in zip(sentences, entities_by_sentence(sentences, entities), strict=True):
+        holder, continues = find_holder(text, sentence, own)
         if holder is None and continues:
             recent = [previous for previous in holders[-INHERIT_WINDOW:] if previous is not None]
             holder = recent[-1] if recent else None
