@@ -57,6 +57,8 @@ def wrap_fast_tokenizer(tokenizer: Tokenizer, model_max_length: int = 512) -> Pr
         sep_token="[SEP]",
         mask_token="[MASK]",
         model_max_length=model_max_length,
+        # Segment ids matter for (target, text) pairs; transformers 5 omits them unless asked.
+        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
     )
 
 
