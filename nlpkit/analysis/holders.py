@@ -150,7 +150,7 @@ def _source(words: _Words) -> Entity | None:
 
 def _continues(words: _Words) -> bool:
     """Rule 5's trigger: the sentence opens with «و/ف + speech verb» or «من جانبه/بدوره…»."""
-    forms = [form for form, token in zip(words.forms, words.tokens, strict=True) if _is_word(token)]
+    forms = [form for form, token in zip(words.forms, words.tokens, strict=True) if _is_word(token) and form]
     if not forms:
         return False
     if forms[0][0] in "وف" and _strip_conjunction(forms[0]) in SPEECH_VERBS:
