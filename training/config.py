@@ -61,6 +61,8 @@ class ModelConfig(_Section):
     tokenizer: str | None = Field(None, description="Tokenizer dir/name if it differs from name_or_path.")
     architecture: ArchitectureConfig = Field(default_factory=ArchitectureConfig)
     max_length: int = Field(128, gt=8)
+    init_embeddings: Literal["word2vec"] | None = Field(
+        None, description="mlm: initialise input embeddings with skip-gram vectors trained on the same text.")
 
 
 class TokenizerConfig(_Section):

@@ -141,6 +141,9 @@ class Analyzer:
             save(target / name)
             manifest[name] = name
         (target / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        from nlpkit.hf_pipeline import write_pipeline_config
+
+        write_pipeline_config(target)
         return target
 
     @property

@@ -29,6 +29,7 @@ from nlpkit.models.loading import load_tokenizer
 from training.callbacks import EtaLogger
 from training.common import Stopwatch, prepare_run, resume_checkpoint, training_arguments, write_metrics
 from training.config import Config
+from training.embeddings import word2vec_matrix
 from training.tasks.tokenizer import iter_texts
 
 logger = logging.getLogger("training")
@@ -105,6 +106,20 @@ def _build_model(config: Config, tokenizer: PreTrainedTokenizerBase) -> torch.nn
     return BertForMaskedLM(bert_config)
 
 
+def _init_word2vec(model: torch.nn.Module, blocks: np.ndarray, config: Config, out: Path) -> None:
+    """Copy skip-gram vectors into the input embeddings (tied to the MLM decoder); cached in ``out``."""
+    cache = out / "word2vec_embeddings.npy"
+    embeddings = model.get_input_embeddings()
+    if cache.is_file():
+        matrix = np.load(cache)
+    else:
+        matrix = word2vec_matrix(blocks, embeddings.num_embeddings, embeddings.embedding_dim, seed=config.seed,
+                                 workers=config.train.threads or 2)
+        np.save(cache, matrix)
+    with torch.no_grad():
+        embeddings.weight.copy_(torch.from_numpy(matrix))
+
+
 class MaskedOnlyTrainer(Trainer):
     """Trainer whose MLM loss projects only the masked positions onto the vocabulary."""
 
@@ -136,6 +151,8 @@ def run(config: Config) -> dict[str, Any]:
     logger.info("mlm: %d training blocks of %d tokens (%d tokens), %d held out", len(train_set),
                 config.model.max_length, len(train_set) * config.model.max_length, n_eval)
     model = _build_model(config, tokenizer)
+    if config.model.init_embeddings == "word2vec" and resume_checkpoint(config) is None:
+        _init_word2vec(model, blocks[n_eval:], config, out)
     collator = DataCollatorForLanguageModeling(tokenizer, mlm=True, mlm_probability=config.train.mlm_probability)
     trainer = MaskedOnlyTrainer(
         model=model,
