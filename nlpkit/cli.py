@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import itertools
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -207,28 +208,48 @@ def parse_targets(raw: str | None) -> list[str] | None:
     return targets
 
 
+def _cut_partial_last_line(path: Path, chunk: int = 1 << 16) -> None:
+    """Truncate ``path`` after its last newline (an interrupted run may leave half a line)."""
+    with open(path, "r+b") as handle:
+        end = handle.seek(0, os.SEEK_END)
+        position = end
+        while position > 0:
+            start = max(0, position - chunk)
+            handle.seek(start)
+            newline = handle.read(position - start).rfind(b"\n")
+            if newline >= 0:
+                keep = start + newline + 1
+                break
+            position = start
+        else:
+            keep = 0
+        if keep != end:
+            handle.truncate(keep)
+
+
 def completed_ids(path: Path) -> set[Any]:
     """Ids already written to a JSONL output; a partly written last line (an interruption) is cut off.
+
+    The file is streamed line by line on ``\\n`` bytes only (JSON strings may hold U+2028 and
+    other characters that ``str.splitlines`` would also split on), so memory stays flat.
 
     Raises:
         InputError: the file holds a complete line that is not a JSON object with an ``id``.
     """
     if not path.is_file():
         return set()
-    data = path.read_bytes()
-    complete = data[: data.rfind(b"\n") + 1]
-    if len(complete) != len(data):
-        with open(path, "r+b") as handle:
-            handle.truncate(len(complete))
+    _cut_partial_last_line(path)
     done = set()
-    for number, line in enumerate(decode_utf8(complete, str(path)).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            done.add(_hashable(json.loads(line)["id"]))
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise InputError(f"{path}:{number} is not an nlpkit JSONL result line; --resume needs the output of an "
-                             "earlier `nlpkit analyze --format jsonl` run.") from None
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            line = decode_utf8(raw, f"{path}:{number}")
+            if not line.strip():
+                continue
+            try:
+                done.add(_hashable(json.loads(line)["id"]))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise InputError(f"{path}:{number} is not an nlpkit JSONL result line; --resume needs the output of "
+                                 "an earlier `nlpkit analyze --format jsonl` run.") from None
     return done
 
 

@@ -138,3 +138,14 @@ def test_bad_model_dir(tmp_path: Path, seed: Path) -> None:
 def test_resume_needs_jsonl_output(tiny_analyzer_dir: Path, seed: Path) -> None:
     code, _, err = run("analyze", seed, "--model", tiny_analyzer_dir, "--resume")
     assert "--resume" in one_line_error(code, err)
+
+
+def test_completed_ids_splits_on_newlines_only(tmp_path: Path) -> None:
+    from nlpkit.cli import completed_ids
+
+    out = tmp_path / "out.jsonl"
+    lines = [json.dumps({"id": "a", "text": "سطر\u2028فاصل\u0085"}, ensure_ascii=False),
+             json.dumps({"id": "b", "text": "نص"}, ensure_ascii=False)]
+    out.write_bytes(("\n".join(lines) + "\n" + '{"id": "c", "te').encode("utf-8"))
+    assert completed_ids(out) == {"a", "b"}
+    assert out.read_bytes().endswith(b"}\n")
