@@ -110,8 +110,11 @@ def load_torch_backend(directory: Path, auto_class: Any, *, threads: int | None 
     Raises:
         ModelLoadError: the weights cannot be read.
     """
+    import torch
+
     try:
-        model = auto_class.from_pretrained(str(directory))
+        # Shipped weights may be stored in float16 to halve the package; CPU inference runs in float32.
+        model = auto_class.from_pretrained(str(directory), dtype=torch.float32)
     except (OSError, ValueError, KeyError, RuntimeError) as error:
         raise ModelLoadError(
             f"Cannot load the model weights in {directory}: {type(error).__name__}: {error}. "
