@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 python -m training.train configs/tokenizer_mini.yaml
 python -m training.train configs/mlm_mini.yaml
 python -m training.train configs/ner_mini.yaml
+python -m training.train configs/ner_mini_more.yaml
 python -m training.train configs/stance_mini.yaml
 python -m training.train configs/ner_seeds.yaml
 python -m training.train configs/stance_seeds.yaml
@@ -15,9 +16,9 @@ python -m training.ship
 mkdir -p reports
 python -m training.evaluate --model runs/ner_default --task ner \
     --data anercorp:test --data newsfane:test --data wikifane:test --data wojood:test --out reports/ner_default.json
-python -m training.evaluate --model runs/ner_mini --task ner \
+python -m training.evaluate --model runs/ner_mini_more --task ner \
     --data anercorp:test --data newsfane:test --data wikifane:test --data wojood:test --data seeds_ner:test \
-    --out reports/ner_mini.json
+    --out reports/ner_mini_more.json
 python -m training.evaluate --model runs/stance_default --task stance \
     --data mawqif:test --data ans:test --data authored:test --out reports/stance_default.json
 python -m training.evaluate --model runs/stance_mini --task stance \

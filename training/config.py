@@ -94,6 +94,8 @@ class TrainConfig(_Section):
     threads: int | None = Field(None, gt=0, description="torch intra-op threads (CPU).")
     class_weights: bool = Field(False, description="Weight the stance loss by inverse class frequency (task stance).")
     bf16: bool = False
+    best_on: Literal["first", "mean"] = Field(
+        "first", description="Best checkpoint by the first eval set's metric, or by its mean over all eval sets.")
     dataloader_num_workers: int = Field(0, ge=0)
 
 

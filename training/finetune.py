@@ -94,7 +94,8 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
         eval_dataset=eval_features,
         processing_class=tokenizer,
         compute_loss_func=spec.loss_for(config, mixed) if spec.loss_for else None,
-        compute_metrics=(lambda p: flat_metrics(score_parts(parts, p.predictions))) if parts else None,
+        compute_metrics=(lambda p: flat_metrics(score_parts(parts, p.predictions), primary=config.train.best_on))
+        if parts else None,
         preprocess_logits_for_metrics=argmax_logits if parts else None,
         callbacks=[EtaLogger()],
     )

@@ -93,15 +93,21 @@ def score_parts(parts: Sequence[EvalPart], predictions: np.ndarray) -> dict[str,
     return results
 
 
-def flat_metrics(results: dict[str, Scores]) -> dict[str, float]:
-    """Scalar metrics for the Trainer's logs: ``<part>_<metric>``, plus the primary part's unprefixed."""
+def flat_metrics(results: dict[str, Scores], *, primary: str = "first") -> dict[str, float]:
+    """Scalar metrics for the Trainer's logs: ``<part>_<metric>``, plus unprefixed primary values.
+
+    ``primary="first"`` takes the first part's values; ``"mean"`` averages every part's (so a
+    best checkpoint is chosen on all dev sets at once, not on the first one alone).
+    """
     flat: dict[str, float] = {}
+    pooled: dict[str, list[float]] = {}
     for index, (name, (metrics, _)) in enumerate(results.items()):
         for key, value in metrics.items():
             if isinstance(value, (int, float)):
                 flat[f"{name}_{key}"] = value
-                if index == 0:
-                    flat[key] = value
+                if primary == "mean" or index == 0:
+                    pooled.setdefault(key, []).append(float(value))
+    flat.update({key: sum(values) / len(values) for key, values in pooled.items()})
     return flat
 
 

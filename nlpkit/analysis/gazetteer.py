@@ -1,0 +1,92 @@
+"""A gazetteer-backed entity ruler for places, from the Unicode CLDR data that Babel ships.
+
+Arabic names of countries and territories (``Locale("ar").territories``) and of the exemplar
+cities of time zones (``طوكيو``, ``موسكو``, ``القاهرة`` …) are matched on word sequences, with
+proclitics split off (``وروسيا`` → ``روسيا``) and names compared by :func:`normalize_name`, so
+spelling variants match too. The ruler only fills gaps: a match that overlaps an entity the
+model predicted is dropped. It is switchable (``nlpkit.load(gazetteer=False)``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from nlpkit.models.ner import EntitySpan
+from nlpkit.text.normalize import normalize_name
+from nlpkit.text.tokenize import tokenize
+
+Span = tuple[int, int]
+
+# CLDR territory codes that are not places a reader would tag LOC (organisations, unknown, the world).
+_NOT_PLACES = frozenset({"001", "EU", "EZ", "UN", "ZZ", "QO"})
+MAX_WORDS = 4
+RULE_SCORE = 1.0
+
+
+@lru_cache(maxsize=1)
+def cldr_places() -> frozenset[str]:
+    """Normalised Arabic place names from CLDR: territories and time-zone exemplar cities.
+
+    Raises:
+        ImportError: Babel is not installed (``pip install babel``).
+    """
+    try:
+        from babel import Locale
+        from babel.dates import get_timezone_location
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError("The place gazetteer needs Babel (CLDR data): pip install babel") from error
+    import zoneinfo
+
+    names = {name for code, name in Locale("ar").territories.items() if code not in _NOT_PLACES}
+    for zone in zoneinfo.available_timezones():
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Chile/", "Mexico/")):
+            try:
+                names.add(get_timezone_location(zone, locale="ar", return_city=True))
+            except (LookupError, ValueError):
+                continue
+    keys = {normalize_name(name) for name in names if name and len(name) > 2}
+    return frozenset(key for key in keys if 0 < len(key.split()) <= MAX_WORDS)
+
+
+def match_places(text: str, sentences: Sequence[Span], places: frozenset[str]) -> list[EntitySpan]:
+    """LOC spans where a word sequence of a sentence is a known place (longest match first)."""
+    found: list[EntitySpan] = []
+    for start, end in sentences:
+        tokens = [t for t in tokenize(text[start:end], split_clitics=True, offset=start) if any(c.isalpha() for c in t.text)]
+        keys = [normalize_name(t.text) for t in tokens]
+        index = 0
+        while index < len(tokens):
+            for width in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
+                if " ".join(keys[index:index + width]) in places:
+                    found.append(EntitySpan(tokens[index].start, tokens[index + width - 1].end, "LOC", RULE_SCORE))
+                    index += width
+                    break
+            else:
+                index += 1
+    return found
+
+
+@dataclass
+class GazetteerRuler:
+    """Wraps an entity predictor and adds gazetteer places the model missed."""
+
+    ner: object
+    places: frozenset[str]
+
+    def predict_many(self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None) -> list[list[EntitySpan]]:
+        """The wrapped predictor's spans plus non-overlapping gazetteer matches, sorted by offset."""
+        results = []
+        for (text, sentences), spans in zip(items, self.ner.predict_many(items, batch_size=batch_size), strict=True):
+            taken = [(s.start, s.end) for s in spans]
+            extra = [m for m in match_places(text, sentences, self.places)
+                     if not any(m.start < end and m.end > start for start, end in taken)]
+            results.append(sorted([*spans, *extra], key=lambda s: (s.start, s.end)))
+        return results
+
+    def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
+        """Save the wrapped model (the gazetteer is package data, not part of the model)."""
+        return self.ner.save_pretrained(directory)

@@ -1,0 +1,61 @@
+"""The CLDR place gazetteer: matches on real seed sentences, fills only gaps, can be switched off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places, match_places
+from nlpkit.models.ner import EntitySpan
+from nlpkit.text import split_sentences
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def _seed(name: str) -> str:
+    with open(SEEDS / name, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def test_cldr_has_the_seed_places() -> None:
+    places = cldr_places()
+    for name in ("روسيا", "اليابان", "الصين", "طوكيو", "موسكو", "الولايات المتحدة", "كوريا الشمالية"):
+        assert match_places(name, [(0, len(name))], places), name
+    assert not match_places("الاتحاد الأوروبي", [(0, 16)], places)
+
+
+def test_matches_every_country_mention_in_a_seed_sentence() -> None:
+    text = _seed("000_747c25bf1baf7949.txt")
+    start = text.index("وأشار وزير الخارجية")
+    end = next(e for s, e in split_sentences(text) if s == start)
+    found = [text[s.start:s.end] for s in match_places(text, [(start, end)], cldr_places())]
+    assert found == ["روسيا", "اليابان"]  # «روسيا واليابان»: the clitic و stays outside the span
+
+
+class _FixedNer:
+    def __init__(self, spans: list[EntitySpan]) -> None:
+        self.spans = spans
+
+    def predict_many(self, items, *, batch_size=None):  # noqa: ANN001, ANN201 - test double
+        return [list(self.spans) for _ in items]
+
+
+def test_ruler_fills_gaps_only() -> None:
+    text = "قال لافروف إن موسكو وطوكيو اتفقتا."
+    model_spans = [EntitySpan(4, 10, "PER", 0.9), EntitySpan(14, 19, "ORG", 0.6)]  # «موسكو» as ORG
+    ruled = GazetteerRuler(_FixedNer(model_spans), cldr_places())
+    spans = ruled.predict_many([(text, [(0, len(text))])])[0]
+    assert [(text[s.start:s.end], s.label) for s in spans] == [("لافروف", "PER"), ("موسكو", "ORG"), ("طوكيو", "LOC")]
+
+
+def test_analyzer_switch(tiny_analyzer_dir: Path) -> None:
+    import nlpkit
+    from nlpkit.models.ner import NerModel
+
+    text = "وصل الوفد إلى طوكيو أمس قادما من موسكو."
+    ruled, plain = nlpkit.load(tiny_analyzer_dir, threads=1), nlpkit.load(tiny_analyzer_dir, threads=1, gazetteer=False)
+    assert isinstance(ruled.ner, GazetteerRuler) and isinstance(plain.ner, NerModel)
+    with_places, without = ruled(text, tasks=("ner",)), plain(text, tasks=("ner",))
+    model_spans = {(e.start, e.end, e.label) for e in without.entities}
+    assert model_spans <= {(e.start, e.end, e.label) for e in with_places.entities}
+    added = [e for e in with_places.entities if (e.start, e.end, e.label) not in model_spans]
+    assert all(e.label == "LOC" and e.text in {"طوكيو", "موسكو"} for e in added)

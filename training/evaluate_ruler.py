@@ -1,0 +1,80 @@
+"""End-to-end NER scores through the analyzer's path, with and without the place gazetteer.
+
+``python -m training.evaluate_ruler --model DIR --data anercorp:test [--data ...]``
+
+Each gold sentence is rebuilt as its words joined by spaces, run through ``NerModel`` (which
+trims clitics and punctuation from spans) with and without :class:`GazetteerRuler`, and the
+predicted character spans are mapped back to word tags (a word overlapping a span takes its
+type) for seqeval. This measures what ``analyze()`` returns, not the raw token classifier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places
+from nlpkit.models.ner import EntitySpan, NerModel
+from training.evaluate import parse_data
+from training.metrics import ner_scores
+from training.sources import load_source
+
+
+def _rebuild(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    starts, position = [], 0
+    for token in tokens:
+        starts.append((position, position + len(token)))
+        position += len(token) + 1
+    return " ".join(tokens), starts
+
+
+def _tags(words: list[tuple[int, int]], spans: list[EntitySpan]) -> list[str]:
+    tags = ["O"] * len(words)
+    for span in spans:
+        inside = [i for i, (start, end) in enumerate(words) if start < span.end and end > span.start]
+        for rank, index in enumerate(inside):
+            if tags[index] == "O":
+                tags[index] = ("B-" if rank == 0 else "I-") + span.label
+    return tags
+
+
+def score(predictor: Any, dataset: Any) -> dict[str, Any]:
+    """seqeval scores of ``predictor`` (``predict_many``) on a NER dataset."""
+    items, words = [], []
+    for tokens in dataset["tokens"]:
+        text, offsets = _rebuild(tokens)
+        items.append((text, [(0, len(text))]))
+        words.append(offsets)
+    predicted = predictor.predict_many(items)
+    pred = [_tags(w, spans) for w, spans in zip(words, predicted, strict=True)]
+    metrics, _ = ner_scores(list(dataset["tags"]), pred, dataset[0]["annotated_types"])
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate_ruler", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True, help="NER model directory")
+    parser.add_argument("--data", action="append", required=True, metavar="NAME[:split]")
+    parser.add_argument("--out", help="JSON report")
+    args = parser.parse_args(argv)
+    model = NerModel.from_pretrained(args.model, batch_size=64)
+    ruled = GazetteerRuler(model, cldr_places())
+    results: dict[str, Any] = {"model": args.model, "results": {}}
+    for item in args.data:
+        source = parse_data(item, None)
+        dataset = load_source(source, "ner")
+        plain, with_ruler = score(model, dataset), score(ruled, dataset)
+        results["results"][item] = {"model": plain, "model+gazetteer": with_ruler}
+        print(f"{item}: F1 {plain['f1']:.4f} -> {with_ruler['f1']:.4f} with the gazetteer "
+              f"(LOC {plain['per_type'].get('LOC', {}).get('f1', 0):.4f} -> {with_ruler['per_type'].get('LOC', {}).get('f1', 0):.4f})")
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
