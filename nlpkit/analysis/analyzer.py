@@ -29,6 +29,7 @@ from nlpkit.analysis.holders import attribute_holders
 from nlpkit.analysis.inputs import as_text, check_batch_size, check_targets, iter_texts
 from nlpkit.analysis.targets import StancePair, resolve_targets, stance_pairs
 from nlpkit.errors import ConfigError, InputError, ModelLoadError
+from nlpkit.analysis.nisba import drop_nisba
 from nlpkit.models.ner import EntitySpan
 from nlpkit.results import Document, Entity, Sentence
 from nlpkit.text.sentences import split_sentences
@@ -73,13 +74,15 @@ class _Work:
 class Analyzer:
     """Named entities and target-specific stance for Arabic news articles."""
 
-    def __init__(self, ner: EntityPredictor, stance: StancePredictor | None = None, *, batch_size: int = 16) -> None:
+    def __init__(self, ner: EntityPredictor, stance: StancePredictor | None = None, *, batch_size: int = 16,
+                 places: frozenset[str] = frozenset()) -> None:
         """Compose an analyzer from its components.
 
         Args:
             ner: the entity predictor.
             stance: the stance predictor; without one only ``tasks=("ner",)`` is available.
             batch_size: default number of model inputs per forward pass.
+            places: name keys of known places, so their nisba adjectives («اليابانى») are not entities.
         """
         if batch_size < 1:
             raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
@@ -87,6 +90,7 @@ class Analyzer:
         self.stance = stance
         self.batch_size = batch_size
         self._model_lock = threading.Lock()
+        self.places = places
 
     @classmethod
     def from_pretrained(
@@ -119,12 +123,14 @@ class Analyzer:
         ner_dir, stance_dir = resolve_model_dirs(path_or_name)
         options: dict[str, Any] = {"backend": backend, "threads": threads, "batch_size": batch_size}
         ner: EntityPredictor = NerModel.from_pretrained(ner_dir, **options)
+        places: frozenset[str] = frozenset()
         if gazetteer:
             from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places
 
-            ner = GazetteerRuler(ner, cldr_places())
+            places = cldr_places()
+            ner = GazetteerRuler(ner, places)
         stance = StanceModel.from_pretrained(stance_dir, **options) if stance_dir is not None else None
-        return cls(ner, stance, batch_size=batch_size)
+        return cls(ner, stance, batch_size=batch_size, places=places)
 
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
         """Write ``ner/``, ``stance/`` (when present) and ``nlpkit.json`` into ``directory``.
@@ -248,7 +254,7 @@ class Analyzer:
         with self._model_lock:
             predictions = self.ner.predict_many([(item.text, item.sentences) for item in work], batch_size=batch_size)
         for item, spans in zip(work, predictions, strict=True):
-            item.entities, groups = build_entities(item.text, spans)
+            item.entities, groups = build_entities(item.text, drop_nisba(item.text, spans, self.places))
             if "stance" in tasks:
                 item.holders = attribute_holders(item.text, item.sentences, item.entities)
                 item.pairs = stance_pairs(item.sentences, item.entities, resolve_targets(groups, targets), item.holders)

@@ -102,6 +102,10 @@ def _host_key(key: str, by_key: dict[str, list[int]], label: str) -> str | None:
     words = key.split()
     if label == "PER" and len(words) == 1:
         candidates = [other for other in by_key if len(other.split()) > 1 and other.split()[-1] == words[0]]
+        if not candidates:
+            # A first name alone («تارو») joins the full name only when exactly one starts with it.
+            firsts = [other for other in by_key if len(other.split()) > 1 and other.split()[0] == words[0]]
+            candidates = firsts if len(firsts) == 1 else []
     elif label in SUFFIX_TYPES:
         candidates = [other for other in by_key
                       if len(other.split()) > len(words) and other.split()[-len(words):] == words]
