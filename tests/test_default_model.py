@@ -1,0 +1,60 @@
+"""The embedded default model loads offline and finds the main parties of the seed articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import nlpkit
+from nlpkit.analysis.analyzer import EMBEDDED_MODELS
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+pytestmark = pytest.mark.skipif(not (EMBEDDED_MODELS / "nlpkit.json").is_file(), reason="no embedded model in this checkout")
+
+
+def _seed(prefix: str) -> str:
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+@pytest.fixture(scope="module")
+def default() -> nlpkit.Analyzer:
+    return nlpkit.load(threads=1)
+
+
+def test_default_model_is_small_and_offline(default: nlpkit.Analyzer, monkeypatch: pytest.MonkeyPatch) -> None:
+    size = sum(p.stat().st_size for p in EMBEDDED_MODELS.rglob("*") if p.is_file())
+    assert size < 40 * 1024 * 1024
+    assert default.tasks == ("ner", "stance")
+
+
+def test_lavrov_and_shoigu_variants_get_one_canonical_each(default: nlpkit.Analyzer) -> None:
+    doc = default(_seed("000"))
+    text = doc.text
+    lavrov = [e for e in doc.entities if e.label == "PER" and "لافروف" in e.text]
+    assert len(lavrov) >= 4
+    assert len({e.canonical for e in lavrov}) == 1
+    assert all(text[e.start:e.end] == e.text for e in doc.entities)
+
+
+def test_main_places_found(default: nlpkit.Analyzer) -> None:
+    doc = default(_seed("000"))
+    places = {e.canonical for e in doc.entities if e.label == "LOC"}
+    assert {"روسيا", "اليابان", "طوكيو", "موسكو"} <= places
+    assert not any(e.text in {"اليابانى", "الروسى"} for e in doc.entities)  # adjectives are not entities
+
+
+def test_russian_foreign_ministry_against_japan_in_2024(default: nlpkit.Analyzer) -> None:
+    doc = default(_seed("003"))
+    rows = {(r.holder, r.target): r.label for r in doc.summary}
+    assert rows[("وزارة الخارجية الروسية", "اليابان")] == "AGAINST"
+
+
+def test_two_plus_two_cooperation_is_favor(default: nlpkit.Analyzer) -> None:
+    doc = default(_seed("000"))
+    lavrov_japan = [s for s in doc.stances if s.target == "اليابان" and s.holder and "لافروف" in s.holder]
+    assert lavrov_japan and max(s.label == "FAVOR" for s in lavrov_japan)
+    first = lavrov_japan[0]
+    assert "2+2" in doc.text[first.start:first.end] and first.label == "FAVOR"
