@@ -138,6 +138,7 @@ def _copy_files(source: Path, target: Path) -> None:
 
 def _load_for_export(directory: Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """Load the PyTorch model (eager attention, evaluation mode) and tokenizer of ``directory``."""
+    import torch
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
 
     from nlpkit.models.directory import read_config
@@ -155,7 +156,7 @@ def _load_for_export(directory: Path) -> tuple[PreTrainedModel, PreTrainedTokeni
         )
     tokenizer = load_tokenizer(directory)
     try:
-        model = auto_class.from_pretrained(str(directory), attn_implementation="eager")
+        model = auto_class.from_pretrained(str(directory), attn_implementation="eager", dtype=torch.float32)
     except (OSError, ValueError, KeyError, RuntimeError) as error:
         raise ModelLoadError(f"Cannot load the model weights in {directory}: {type(error).__name__}: {error}.") from None
     return model.eval(), tokenizer
