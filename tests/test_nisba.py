@@ -23,3 +23,13 @@ def test_drop_keeps_names_and_drops_adjectives_in_a_seed_sentence() -> None:
              EntitySpan(text.rindex("اليابان"), len(text), "LOC", 0.9)]
     kept = [text[s.start:s.end] for s in drop_nisba(text, spans)]
     assert kept == ["إيتسونورى أونوديرا", "روسيا", "اليابان"]
+
+
+def test_a_party_is_not_asked_about_itself() -> None:
+    from nlpkit.analysis.targets import Target
+
+    russia, japan = Target("روسيا"), Target("اليابان")
+    assert russia.is_holder("وزارة الخارجية الروسية")
+    assert russia.is_holder("روسيا")
+    assert not japan.is_holder("وزارة الخارجية الروسية")
+    assert japan.is_holder("الخارجية اليابانية") and not japan.is_holder(None)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlpkit.analysis.canonical import EntityGroup
+from nlpkit.analysis.nisba import is_nisba
 from nlpkit.results import Entity
 from nlpkit.text.normalize import normalize_name
 
@@ -33,12 +34,18 @@ class Target:
     every_sentence: bool = False
 
     def is_holder(self, holder: str | None) -> bool:
-        """True when ``holder`` is this target (same canonical, or the same name up to spelling)."""
+        """True when ``holder`` is this target or speaks for it.
+
+        Same canonical, the same name up to spelling, or a holder named after the target's
+        nationality («وزارة الخارجية الروسية» speaks for «روسيا»): a party's stance toward itself
+        is not asked.
+        """
         if holder is None:
             return False
         if self.group is not None and holder == self.group.canonical:
             return True
-        return normalize_name(holder) == normalize_name(self.name)
+        key = normalize_name(self.name)
+        return normalize_name(holder) == key or any(is_nisba(word, {key}) for word in normalize_name(holder).split())
 
 
 @dataclass(frozen=True)
