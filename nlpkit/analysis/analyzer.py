@@ -305,8 +305,7 @@ def resolve_model_dirs(path_or_name: str | os.PathLike[str] | None) -> tuple[Pat
         return _read_manifest(EMBEDDED_MODELS)
     path = Path(path_or_name)
     if not path.is_dir():
-        raise ModelLoadError(f"Model directory {path} does not exist; pass a folder written by Analyzer.save_pretrained() "
-                             "or a token-classification model folder (hub names are not resolved here).")
+        path = _hub_snapshot(str(path_or_name))
     if (path / MANIFEST).is_file():
         return _read_manifest(path)
     if (path / "ner").is_dir():
@@ -315,6 +314,26 @@ def resolve_model_dirs(path_or_name: str | os.PathLike[str] | None) -> tuple[Pat
         return path, None
     raise ModelLoadError(f"{path} holds no model: expected {MANIFEST} (an analyzer saved with save_pretrained()), "
                          "a ner/ folder, or config.json (a token-classification model).")
+
+
+def _hub_snapshot(name: str) -> Path:
+    """Download (or find in the local cache) a Hugging Face Hub repository such as ``org/ner-model``.
+
+    Raises:
+        ModelLoadError: not a local directory, and not a Hub repository reachable or cached here.
+    """
+    if name.count("/") != 1 or name.startswith((".", "/", "~")):
+        raise ModelLoadError(f"Model directory {name} does not exist; pass a folder written by Analyzer.save_pretrained(), "
+                             "a token-classification model folder, or a Hub id such as 'org/name'.")
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError
+
+    try:
+        return Path(snapshot_download(name))
+    except (OSError, ValueError, HFValidationError) as error:
+        raise ModelLoadError(f"{name!r} is not a local directory and could not be fetched from the Hugging Face Hub "
+                             f"({type(error).__name__}); check the name, or download it where the Hub is reachable "
+                             "and pass the local folder.") from None
 
 
 def _read_manifest(path: Path) -> tuple[Path, Path | None]:
