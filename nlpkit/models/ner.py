@@ -15,15 +15,14 @@ input of a batch changes the floating-point reductions of the attention layers).
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nlpkit.errors import ConfigError
+from nlpkit.models.component import ModelComponent
 from nlpkit.models.windows import assign_owners, check_window_settings, plan_windows
 from nlpkit.text.tokenize import Token, split_proclitic, tokenize
 
@@ -148,8 +147,10 @@ def spans_from_tags(tags: Sequence[WordTag]) -> list[EntitySpan]:
     return spans
 
 
-class NerModel:
+class NerModel(ModelComponent):
     """Token-classification model over words, with windowing and batching."""
+
+    task = "ner"
 
     def __init__(self, model: LoadedModel, *, batch_size: int = 16, stride: int | None = None) -> None:
         """Wrap a loaded model.
@@ -171,32 +172,6 @@ class NerModel:
         self.stride = min(self.budget // 4, 128) if stride is None else stride
         check_window_settings(self.budget, self.stride)
 
-    @classmethod
-    def from_pretrained(
-        cls,
-        directory: str | os.PathLike[str],
-        backend: str = "auto",
-        *,
-        threads: int | None = None,
-        batch_size: int = 16,
-        max_length: int | None = None,
-        stride: int | None = None,
-    ) -> NerModel:
-        """Load a token-classification directory whose ``id2label`` is IOB2 over PER/ORG/LOC/DATE/MISC.
-
-        Raises:
-            ModelLoadError: missing/invalid config.json, wrong labels, missing weights or tokenizer.
-        """
-        from nlpkit.models.loading import load_model
-
-        loaded = load_model(directory, "ner", backend=backend, threads=threads, max_length=max_length)
-        return cls(loaded, batch_size=batch_size, stride=stride)
-
-    def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
-        """Write the model directory (config, weights, tokenizer) to ``directory``."""
-        from nlpkit.models.loading import save_model
-
-        return save_model(self.model, directory)
 
     def predict(self, text: str, sentences: Sequence[Span]) -> list[EntitySpan]:
         """Entity spans of ``text``, sentence by sentence, in text order."""

@@ -11,14 +11,13 @@ on the batch size.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nlpkit.errors import ConfigError, InputError
+from nlpkit.models.component import ModelComponent
 from nlpkit.models.ner import pad_rows, padded_width, softmax
 
 if TYPE_CHECKING:
@@ -29,8 +28,10 @@ MIN_ROWS = 8
 """Rows per forward pass at least: short batches are filled with copies of their first row."""
 
 
-class StanceModel:
+class StanceModel(ModelComponent):
     """Sequence-pair classifier with labels among FAVOR/AGAINST/NONE."""
+
+    task = "stance"
 
     def __init__(self, model: LoadedModel, *, batch_size: int = 16, stride: int | None = None) -> None:
         """Wrap a loaded model.
@@ -52,32 +53,6 @@ class StanceModel:
         if not 0 <= self.stride <= model.max_length // 2:
             raise ConfigError(f"stride={self.stride} must be between 0 and half of max_length ({model.max_length // 2}).")
 
-    @classmethod
-    def from_pretrained(
-        cls,
-        directory: str | os.PathLike[str],
-        backend: str = "auto",
-        *,
-        threads: int | None = None,
-        batch_size: int = 16,
-        max_length: int | None = None,
-        stride: int | None = None,
-    ) -> StanceModel:
-        """Load a sequence-classification directory whose ``id2label`` ⊆ FAVOR/AGAINST/NONE.
-
-        Raises:
-            ModelLoadError: missing/invalid config.json, wrong labels, missing weights or tokenizer.
-        """
-        from nlpkit.models.loading import load_model
-
-        loaded = load_model(directory, "stance", backend=backend, threads=threads, max_length=max_length)
-        return cls(loaded, batch_size=batch_size, stride=stride)
-
-    def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
-        """Write the model directory (config, weights, tokenizer) to ``directory``."""
-        from nlpkit.models.loading import save_model
-
-        return save_model(self.model, directory)
 
     def predict(self, pairs: Sequence[Pair], *, batch_size: int | None = None) -> list[tuple[str, float]]:
         """Return ``(label, probability)`` for each ``(target, text)`` pair, in order.
