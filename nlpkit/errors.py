@@ -29,3 +29,11 @@ class InputTypeError(InputError, TypeError):
     It is a :class:`TypeError` (the Python convention for a wrong argument type) and an
     :class:`InputError`, so ``except InputError`` keeps catching every bad input.
     """
+
+
+class UnknownDatasetError(NlpkitError, ValueError):
+    """A dataset name that nlpkit does not know; the message lists the valid ones."""
+
+
+class UnknownSplitError(UnknownDatasetError):
+    """A split that a dataset does not have; the message lists the valid ones."""

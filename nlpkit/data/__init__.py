@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import datasets
 
 from nlpkit.data.readers import anercorp, ans, authored, fane, mawqif, seeds, wojood
-from nlpkit.data.readers._common import UnknownDatasetError, UnknownSplitError, resolve_split
+from nlpkit.data.readers._common import resolve_split
+from nlpkit.errors import UnknownDatasetError, UnknownSplitError
 from nlpkit.data.readers.corpus import iter_corpus, iter_dataset_text
 
 __all__ = [

@@ -8,7 +8,7 @@ from typing import TypedDict
 
 import datasets
 
-from nlpkit.errors import NlpkitError
+from nlpkit.errors import UnknownSplitError
 
 DataDir = str | os.PathLike[str] | None
 
@@ -32,14 +32,6 @@ STANCE_FEATURES = datasets.Features(
     }
 )
 SPLIT_ALIASES = {"val": "dev", "validation": "dev"}
-
-
-class UnknownDatasetError(NlpkitError, ValueError):
-    """A dataset name that nlpkit does not know; the message lists the valid ones."""
-
-
-class UnknownSplitError(UnknownDatasetError):
-    """A split that a dataset does not have; the message lists the valid ones."""
 
 
 class Sentence(TypedDict):

@@ -13,7 +13,8 @@ from collections.abc import Iterator, Sequence
 
 from nlpkit.data.paths import data_file
 from nlpkit.data.readers import anercorp, ans, fane, mawqif, wojood
-from nlpkit.data.readers._common import DataDir, UnknownDatasetError
+from nlpkit.data.readers._common import DataDir
+from nlpkit.errors import UnknownDatasetError
 
 CORPORA: dict[str, tuple[str, str, str]] = {
     # name: (relative path, title field, body field)
