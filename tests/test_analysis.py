@@ -189,7 +189,8 @@ def test_gold_analyzer_document(gold_analyzer: Analyzer) -> None:
         records = [s for s in doc.stances if (s.holder, s.target) == (row.holder, row.target)]
         assert (row.favor, row.against, row.none) == tuple(sum(s.label == label for s in records)
                                                             for label in ("FAVOR", "AGAINST", "NONE"))
-        assert row.label == majority_label(row.favor, row.against)
+        mass = {label: sum(s.score for s in records if s.label == label) for label in ("FAVOR", "AGAINST")}
+        assert row.label == majority_label(row.favor, row.against, mass["FAVOR"], mass["AGAINST"])
     keys = [(row.holder is not None, row.holder or "", row.target) for row in doc.summary]
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
 
@@ -197,6 +198,9 @@ def test_gold_analyzer_document(gold_analyzer: Analyzer) -> None:
 def test_majority_label() -> None:
     assert [majority_label(2, 1), majority_label(0, 1), majority_label(1, 1), majority_label(0, 0)] == [
         "FAVOR", "AGAINST", "NONE", "NONE"]
+    # A tie in counts goes to the label with the larger summed score.
+    assert [majority_label(2, 2, 1.1, 1.3), majority_label(1, 1, 0.9, 0.6), majority_label(2, 1, 0.5, 1.9)] == [
+        "AGAINST", "FAVOR", "FAVOR"]
 
 
 def test_offsets_on_every_seed(analyzer: Analyzer, seed_texts: list[str]) -> None:

@@ -59,3 +59,16 @@ def test_analyzer_switch(tiny_analyzer_dir: Path) -> None:
     assert model_spans <= {(e.start, e.end, e.label) for e in with_places.entities}
     added = [e for e in with_places.entities if (e.start, e.end, e.label) not in model_spans]
     assert all(e.label == "LOC" and e.text in {"طوكيو", "موسكو"} for e in added)
+
+
+def test_capitals_fold_into_their_country_target() -> None:
+    from nlpkit.analysis.canonical import group_entities
+    from nlpkit.analysis.gazetteer import cldr_city_countries
+    from nlpkit.analysis.targets import fold_metonyms
+
+    mentions = [("اليابان", "LOC"), ("طوكيو", "LOC"), ("موسكو", "LOC"), ("طوكيو", "LOC"), ("لافروف", "PER")]
+    folded = fold_metonyms(group_entities(mentions), cldr_city_countries())
+    by_name = {g.canonical: g.members for g in folded}
+    assert by_name["اليابان"] == (0, 1, 3)  # Tokyo is read as Japan, the document names Japan
+    assert by_name["موسكو"] == (2,)  # Russia is not named: Moscow stays itself
+    assert "طوكيو" not in by_name and by_name["لافروف"] == (4,)

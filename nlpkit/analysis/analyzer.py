@@ -75,7 +75,7 @@ class Analyzer:
     """Named entities and target-specific stance for Arabic news articles."""
 
     def __init__(self, ner: EntityPredictor, stance: StancePredictor | None = None, *, batch_size: int = 16,
-                 places: frozenset[str] = frozenset()) -> None:
+                 places: frozenset[str] = frozenset(), city_countries: dict[str, str] | None = None) -> None:
         """Compose an analyzer from its components.
 
         Args:
@@ -83,6 +83,7 @@ class Analyzer:
             stance: the stance predictor; without one only ``tasks=("ner",)`` is available.
             batch_size: default number of model inputs per forward pass.
             places: name keys of known places, so their nisba adjectives («اليابانى») are not entities.
+            city_countries: city → country name keys, so «طوكيو» and «اليابان» are one stance target.
         """
         if batch_size < 1:
             raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
@@ -91,6 +92,7 @@ class Analyzer:
         self.batch_size = batch_size
         self._model_lock = threading.Lock()
         self.places = places
+        self.city_countries = city_countries or {}
 
     @classmethod
     def from_pretrained(
@@ -124,13 +126,14 @@ class Analyzer:
         options: dict[str, Any] = {"backend": backend, "threads": threads, "batch_size": batch_size}
         ner: EntityPredictor = NerModel.from_pretrained(ner_dir, **options)
         places: frozenset[str] = frozenset()
+        city_countries: dict[str, str] = {}
         if gazetteer:
-            from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places
+            from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_city_countries, cldr_places
 
-            places = cldr_places()
+            places, city_countries = cldr_places(), cldr_city_countries()
             ner = GazetteerRuler(ner, places)
         stance = StanceModel.from_pretrained(stance_dir, **options) if stance_dir is not None else None
-        return cls(ner, stance, batch_size=batch_size, places=places)
+        return cls(ner, stance, batch_size=batch_size, places=places, city_countries=city_countries)
 
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
         """Write ``ner/``, ``stance/`` (when present) and ``nlpkit.json`` into ``directory``.
@@ -257,7 +260,8 @@ class Analyzer:
             item.entities, groups = build_entities(item.text, drop_nisba(item.text, spans, self.places))
             if "stance" in tasks:
                 item.holders = attribute_holders(item.text, item.sentences, item.entities)
-                item.pairs = stance_pairs(item.sentences, item.entities, resolve_targets(groups, targets), item.holders)
+                chosen = resolve_targets(groups, targets, self.city_countries)
+                item.pairs = stance_pairs(item.sentences, item.entities, chosen, item.holders)
         labels = self._classify(work, batch_size) if "stance" in tasks else iter(())
         return [self._document(item, labels, tasks) for item in work]
 

@@ -42,11 +42,11 @@ def build_stance(sentence: tuple[int, int], index: int, target: str, label: str,
     return Stance(sentence[0], sentence[1], target, label, round(score, SCORE_DECIMALS), holder, index)
 
 
-def majority_label(favor: int, against: int) -> str:
-    """FAVOR or AGAINST by majority; NONE when neither is present or they tie."""
-    if favor > against:
+def majority_label(favor: int, against: int, favor_mass: float = 0.0, against_mass: float = 0.0) -> str:
+    """FAVOR or AGAINST by majority; a tie in counts goes to the larger summed score; NONE otherwise."""
+    if (favor, favor_mass) > (against, against_mass):
         return "FAVOR"
-    if against > favor:
+    if (against, against_mass) > (favor, favor_mass):
         return "AGAINST"
     return "NONE"
 
@@ -57,11 +57,14 @@ def summarize(stances: Sequence[Stance]) -> tuple[SummaryRow, ...]:
     The article's own voice (holder ``None``) sorts first.
     """
     counts: dict[tuple[str | None, str], Counter[str]] = {}
+    mass: dict[tuple[str | None, str], Counter[str]] = {}
     for stance in stances:
         counts.setdefault((stance.holder, stance.target), Counter())[stance.label] += 1
+        mass.setdefault((stance.holder, stance.target), Counter())[stance.label] += stance.score
     rows = [
         SummaryRow(holder, target, tally["FAVOR"], tally["AGAINST"], tally["NONE"],
-                   majority_label(tally["FAVOR"], tally["AGAINST"]))
+                   majority_label(tally["FAVOR"], tally["AGAINST"], mass[holder, target]["FAVOR"],
+                                  mass[holder, target]["AGAINST"]))
         for (holder, target), tally in counts.items()
     ]
     return tuple(sorted(rows, key=lambda row: (row.holder is not None, row.holder or "", row.target)))

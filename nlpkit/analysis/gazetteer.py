@@ -52,6 +52,30 @@ def cldr_places() -> frozenset[str]:
     return frozenset(key for key in keys if 0 < len(key.split()) <= MAX_WORDS)
 
 
+@lru_cache(maxsize=1)
+def cldr_city_countries() -> dict[str, str]:
+    """Name key of a CLDR time-zone city → name key of its country («طوكيو» → «يابان»).
+
+    Used to read a city named as the actor of a sentence («طوكيو ترفض…») as its country's
+    government when the country is a stance target of the same document.
+    """
+    from babel import Locale
+    from babel.core import get_global
+    from babel.dates import get_timezone_location
+
+    territories = Locale("ar").territories
+    mapping: dict[str, str] = {}
+    for zone, territory in get_global("zone_territories").items():
+        if territory in _NOT_PLACES or territory not in territories:
+            continue
+        try:
+            city = get_timezone_location(zone, locale="ar", return_city=True)
+        except (LookupError, ValueError):
+            continue
+        mapping.setdefault(normalize_name(city), normalize_name(territories[territory]))
+    return mapping
+
+
 def match_places(text: str, sentences: Sequence[Span], places: frozenset[str]) -> list[EntitySpan]:
     """LOC spans where a word sequence of a sentence is a known place (longest match first)."""
     found: list[EntitySpan] = []

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from nlpkit.analysis.canonical import EntityGroup
@@ -65,8 +65,38 @@ def default_targets(groups: Sequence[EntityGroup]) -> list[Target]:
     return [Target(group.canonical, group) for group in sorted(chosen, key=lambda group: group.members[0])]
 
 
-def resolve_targets(groups: Sequence[EntityGroup], requested: Sequence[str] | None) -> list[Target]:
-    """Default targets plus the caller's, each caller target matched to its group when it has one."""
+def fold_metonyms(groups: Sequence[EntityGroup], city_countries: Mapping[str, str]) -> list[EntityGroup]:
+    """Fold each LOC group naming a city into its country's group, when the document names the country.
+
+    «طوكيو» and «اليابان» then form one stance target (named «اليابان»): news use capitals for
+    their governments. Groups of cities whose country is not mentioned stay as they are.
+    """
+    by_key = {key: group for group in groups if group.label == "LOC" for key in group.keys}
+    folded: dict[int, list[EntityGroup]] = {}
+    kept: list[EntityGroup] = []
+    for group in groups:
+        country = next((by_key.get(city_countries[key]) for key in group.keys if key in city_countries), None)
+        if group.label == "LOC" and country is not None and country is not group:
+            folded.setdefault(id(country), []).append(group)
+        else:
+            kept.append(group)
+    return [
+        EntityGroup(group.label, group.canonical, tuple(sorted({m for g in (group, *folded[id(group)]) for m in g.members})),
+                    frozenset().union(*(g.keys for g in (group, *folded[id(group)]))))
+        if id(group) in folded else group
+        for group in kept
+    ]
+
+
+def resolve_targets(groups: Sequence[EntityGroup], requested: Sequence[str] | None,
+                    city_countries: Mapping[str, str] | None = None) -> list[Target]:
+    """Default targets plus the caller's, each caller target matched to its group when it has one.
+
+    With ``city_countries`` (see :func:`nlpkit.analysis.gazetteer.cldr_city_countries`), cities are
+    folded into their country's target first (:func:`fold_metonyms`).
+    """
+    if city_countries:
+        groups = fold_metonyms(groups, city_countries)
     targets = default_targets(groups)
     for name in dict.fromkeys(requested or ()):
         group = next((group for group in groups if group.label in TARGET_TYPES and group.matches(name)), None)
