@@ -31,7 +31,8 @@ def read_seed(path: Path) -> str:
 
 def seed_annotations(path: Path) -> dict:
     """The hand annotations of one seed article."""
-    return json.loads((SEEDS / "annotations.d" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    with open(SEEDS / "annotations.jsonl", encoding="utf-8") as handle:
+        return next(record for record in map(json.loads, handle) if record["doc"] == path.name)
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,9 @@
 """The project's hand-annotated seed articles (``seeds/``; format in ``seeds/GUIDELINES.md``).
 
-Annotations come from ``seeds/annotations.jsonl`` or, while annotators are still writing it,
-from the per-article files ``seeds/annotations.d/*.json``. NER examples are the articles'
-sentences (``nlpkit.text.split_sentences``) cut into words with proclitics split
-(``nlpkit.text.tokenize(..., split_clitics=True)``); a token overlapping an entity's character
-span is tagged with it (``B-`` on the first such token). Stance examples are the annotated
+Annotations come from ``seeds/annotations.jsonl`` (one JSON object per article). NER examples
+are the articles' sentences (``nlpkit.text.split_sentences``) cut into whole words
+(``nlpkit.text.tokenize``, clitics attached as in ANERcorp); a word overlapping an entity's
+character span is tagged with it (``B-`` on the first such word). Stance examples are the annotated
 (sentence, target) records, minus any that overlap a boilerplate span. The only split is ``test``.
 """
 
@@ -36,20 +35,16 @@ def read_annotations(seeds_dir: SeedsDir = None) -> list[dict[str, Any]]:
     """Return the annotation records (one per article), sorted by file name.
 
     Raises:
-        MissingDataError: neither ``annotations.jsonl`` nor ``annotations.d/*.json`` exists.
+        MissingDataError: ``annotations.jsonl`` does not exist.
     """
     folder = _seeds_dir(seeds_dir)
     combined = folder / "annotations.jsonl"
-    if combined.is_file():
-        lines = read_text(combined).splitlines()
-    else:
-        parts = sorted((folder / "annotations.d").glob("*.json"))
-        if not parts:
-            raise MissingDataError(
-                f"Seed annotations not found: {combined} (nor {folder / 'annotations.d'}/*.json). "
-                "They are written by hand following seeds/GUIDELINES.md; pull the latest project checkout."
-            )
-        lines = [read_text(p) for p in parts]
+    if not combined.is_file():
+        raise MissingDataError(
+            f"Seed annotations not found: {combined}. They are written by hand following seeds/GUIDELINES.md; "
+            "pull the latest project checkout."
+        )
+    lines = read_text(combined).splitlines()
     records = [json.loads(line) for line in lines if line.strip()]
     return sorted(records, key=lambda r: r["doc"])
 
