@@ -8,6 +8,7 @@ from typing import TypedDict
 
 import datasets
 
+from nlpkit.data.labels import repair_iob
 from nlpkit.errors import UnknownSplitError
 
 DataDir = str | os.PathLike[str] | None
@@ -87,3 +88,19 @@ def stance_dataset(source: str, split: str, rows: Iterable[StanceRow]) -> datase
         columns["holder"].append(row["holder"])
         columns["source"].append(source)
     return datasets.Dataset.from_dict(columns, features=STANCE_FEATURES)
+
+
+def group_sentences(rows: Iterable[tuple[str, str] | None]) -> tuple[Sentence, ...]:
+    """Collect ``(token, tag)`` rows into sentences (``None`` ends one), repairing IOB2 per sentence."""
+    sentences: list[Sentence] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+    for row in (*rows, None):
+        if row is None:
+            if tokens:
+                sentences.append({"tokens": tokens, "tags": repair_iob(tags)})
+            tokens, tags = [], []
+        else:
+            tokens.append(row[0])
+            tags.append(row[1])
+    return tuple(sentences)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import datasets
 
-from nlpkit.data.labels import ANERCORP_MAP, ANNOTATED_TYPES, map_tag, repair_iob
+from nlpkit.data.labels import ANERCORP_MAP, ANNOTATED_TYPES, map_tag
 from nlpkit.data.paths import data_file
-from nlpkit.data.readers._common import DataDir, Sentence, ner_dataset, read_text, resolve_split
+from nlpkit.data.readers._common import DataDir, Sentence, group_sentences, ner_dataset, read_text, resolve_split
 
 SOURCE = "anercorp"
 SPLITS = ("train", "test")
@@ -20,23 +21,19 @@ HOW_TO_GET = (
 
 @functools.lru_cache(maxsize=4)
 def _parse(path: str) -> tuple[Sentence, ...]:
-    sentences: list[Sentence] = []
-    tokens: list[str] = []
-    tags: list[str] = []
+    return group_sentences(_rows(path))
+
+
+def _rows(path: str) -> Iterator[tuple[str, str] | None]:
+    """``(token, our tag)`` per line, ``None`` for a blank line."""
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
-            if tokens:
-                sentences.append({"tokens": tokens, "tags": repair_iob(tags)})
-            tokens, tags = [], []
+            yield None
             continue
         token, sep, tag = line.rstrip().rpartition(" ")
         if not sep or not token:
             raise ValueError(f"{path}:{number}: expected 'token TAG', got {line!r}.")
-        tokens.append(token)
-        tags.append(map_tag(tag, ANERCORP_MAP, SOURCE))
-    if tokens:
-        sentences.append({"tokens": tokens, "tags": repair_iob(tags)})
-    return tuple(sentences)
+        yield token, map_tag(tag, ANERCORP_MAP, SOURCE)
 
 
 def load(split: str = "train", *, data_dir: DataDir = None) -> datasets.Dataset:

@@ -10,12 +10,13 @@ block ``b`` goes to ``dev`` when ``b % 10 == 8``, to ``test`` when ``b % 10 == 9
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import datasets
 
-from nlpkit.data.labels import ANNOTATED_TYPES, FANE_MAP, map_tag, repair_iob
+from nlpkit.data.labels import ANNOTATED_TYPES, FANE_MAP, map_tag
 from nlpkit.data.paths import data_file
-from nlpkit.data.readers._common import DataDir, Sentence, ner_dataset, read_text, resolve_split
+from nlpkit.data.readers._common import DataDir, Sentence, group_sentences, ner_dataset, read_text, resolve_split
 
 SPLITS = ("train", "dev", "test")
 FILES = {"newsfane": "ner/fane/NewsFANE_Gold_2014_170K.txt", "wikifane": "ner/fane/WikiFANE_Gold_2014_500K.txt"}
@@ -35,24 +36,20 @@ def split_of(index: int) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _parse(path: str, source: str) -> tuple[Sentence, ...]:
-    sentences: list[Sentence] = []
-    tokens: list[str] = []
-    tags: list[str] = []
+    return group_sentences(_rows(path, source))
+
+
+def _rows(path: str, source: str) -> Iterator[tuple[str, str] | None]:
+    """``(token, our tag)`` per line with BOM, CR and U+200E removed, ``None`` for a separator line."""
     for number, line in enumerate(read_text(path, encoding="utf-8-sig").split("\n"), start=1):
         token, _, tag = line.translate(_JUNK).partition("\t")
         token, tag = token.strip(), tag.strip()
         if not token and not tag:
-            if tokens:
-                sentences.append({"tokens": tokens, "tags": repair_iob(tags)})
-            tokens, tags = [], []
+            yield None
             continue
         if not token or not tag:
             raise ValueError(f"{path}:{number}: expected 'token<TAB>tag', got {line!r}.")
-        tokens.append(token)
-        tags.append(map_tag(tag, FANE_MAP, source))
-    if tokens:
-        sentences.append({"tokens": tokens, "tags": repair_iob(tags)})
-    return tuple(sentences)
+        yield token, map_tag(tag, FANE_MAP, source)
 
 
 def _load(source: str, split: str, data_dir: DataDir) -> datasets.Dataset:
