@@ -22,13 +22,19 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def entity_table(document: Document, title: str = "Entities") -> Table:
-    """A table of the entities: text, type, canonical form, score, character span."""
+def _table(title: str, columns: tuple[tuple[str, str], ...]) -> Table:
+    """An empty rich table with ``(name, justify)`` columns (Arabic columns justify right)."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    for column, justify in (("text", "right"), ("type", "left"), ("canonical", "right"), ("score", "right"), ("span", "right")):
+    for column, justify in columns:
         table.add_column(column, justify=justify)
+    return table
+
+
+def entity_table(document: Document, title: str = "Entities") -> Table:
+    """A table of the entities: text, type, canonical form, score, character span."""
+    table = _table(title, (("text", "right"), ("type", "left"), ("canonical", "right"), ("score", "right"), ("span", "right")))
     for entity in document.entities:
         style = TYPE_STYLES.get(entity.label, "")
         table.add_row(entity.text, f"[{style}]{entity.label}[/]" if style else entity.label, entity.canonical,
@@ -38,11 +44,7 @@ def entity_table(document: Document, title: str = "Entities") -> Table:
 
 def stance_table(document: Document, title: str = "Stances") -> Table:
     """A table of the stances: sentence excerpt, target, label, score, holder."""
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left")
-    for column, justify in (("sentence", "right"), ("target", "right"), ("label", "left"), ("score", "right"), ("holder", "right")):
-        table.add_column(column, justify=justify)
+    table = _table(title, (("sentence", "right"), ("target", "right"), ("label", "left"), ("score", "right"), ("holder", "right")))
     for stance in document.stances:
         style = LABEL_STYLES.get(stance.label, "")
         table.add_row(excerpt(document.text[stance.start:stance.end]), stance.target,
@@ -52,12 +54,8 @@ def stance_table(document: Document, title: str = "Stances") -> Table:
 
 def summary_table(document: Document, title: str = "Holder → target") -> Table:
     """A table of the aggregated stance of each holder toward each target."""
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left")
-    for column, justify in (("holder", "right"), ("target", "right"), ("label", "left"), ("FAVOR", "right"),
-                            ("AGAINST", "right"), ("NONE", "right")):
-        table.add_column(column, justify=justify)
+    table = _table(title, (("holder", "right"), ("target", "right"), ("label", "left"), ("FAVOR", "right"),
+                           ("AGAINST", "right"), ("NONE", "right")))
     for row in document.summary:
         style = LABEL_STYLES.get(row.label, "")
         table.add_row(row.holder or "(article)", row.target, f"[{style}]{row.label}[/]" if style else row.label,

@@ -91,18 +91,9 @@ def _build_model(config: Config, tokenizer: PreTrainedTokenizerBase) -> torch.nn
     source = config.model.name_or_path
     if source and (Path(source) / "config.json").is_file() or (source and not Path(source).exists()):
         return AutoModelForMaskedLM.from_pretrained(source)
-    arch = config.model.architecture
-    bert_config = BertConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=arch.hidden_size,
-        num_hidden_layers=arch.num_hidden_layers,
-        num_attention_heads=arch.num_attention_heads,
-        intermediate_size=arch.intermediate_size,
-        max_position_embeddings=arch.max_position_embeddings,
-        hidden_dropout_prob=arch.hidden_dropout_prob,
-        attention_probs_dropout_prob=arch.attention_probs_dropout_prob,
-        pad_token_id=tokenizer.pad_token_id,
-    )
+    # The architecture section's keys are BertConfig's own argument names.
+    bert_config = BertConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id,
+                             **config.model.architecture.model_dump())
     return BertForMaskedLM(bert_config)
 
 
