@@ -204,14 +204,15 @@ def test_stance_scores() -> None:
     assert set(metrics["per_class"]) == set(STANCE_LABELS) and "AGAINST" in report
 
 
-@pytest.mark.parametrize("name", ["ner_mini", "stance_mini", "ner_arabert", "stance_arabert", "mlm_mini", "tokenizer_mini"])
+@pytest.mark.parametrize("name", ["ner_mini", "stance_mini", "ner_arabert", "stance_arabert", "mlm_mini", "tokenizer_mini",
+                                  "mlm_gpu", "ner_gpu", "stance_gpu", "ner_seeds", "stance_seeds"])
 def test_shipped_configs_validate(name: str) -> None:
     from nlpkit.data import list_datasets
 
     config = load_config(CONFIGS / f"{name}.yaml", ["train.max_steps=3", "output_dir=/tmp/x", "model.name_or_path=/tmp/m"])
     assert config.train.max_steps == 3 and config.output_dir == "/tmp/x" and config.model.name_or_path == "/tmp/m"
     for source in [*config.data.train, *config.data.eval]:
-        assert source.name in list_datasets(config.task)
+        assert source.name in list_datasets(None if config.task == "mlm" else config.task)
 
 
 def test_configs_readme_lists_every_key() -> None:
@@ -304,3 +305,53 @@ def test_resume_logs_the_starting_step(resumed_ner: dict, base_dir: Path, ner_js
                        *_set("output_dir", out), *_set("data.train", f"[{{name: {ner_jsonl}}}]"), *_set("data.eval", "[]"),
                        *_set("train.save_steps", 2), *_set("train.max_steps", 8)]) == 0
     assert "starting at step 6" in caplog.text and "resuming from" in caplog.text
+
+
+def test_swap_pairs_adds_each_stance_pair_reversed(tmp_path: Path) -> None:
+    from nlpkit.errors import ConfigError
+    from training.sources import load_source
+
+    path = tmp_path / "pairs.jsonl"
+    rows = [{"target": "روسيا", "text": "انتقدت طوكيو موسكو", "label": "AGAINST"},
+            {"target": "اليابان", "text": "رحبت روسيا بالحوار", "label": "FAVOR"}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    plain = load_source(SourceConfig(name=str(path)), "stance")
+    swapped = load_source(SourceConfig(name=str(path), swap_pairs=True), "stance")
+    assert len(swapped) == 2 * len(plain) == 4
+    assert swapped[2]["target"] == "انتقدت طوكيو موسكو" and swapped[2]["text"] == "روسيا"
+    assert swapped["label"] == ["AGAINST", "FAVOR", "AGAINST", "FAVOR"]
+    assert len(set(swapped["id"])) == 4
+    with pytest.raises(ConfigError, match="swap_pairs"):
+        load_source(SourceConfig(name=str(path), swap_pairs=True), "ner")
+
+
+def test_mlm_text_includes_labelled_sets(ner_jsonl: Path, tmp_path: Path) -> None:
+    from nlpkit.errors import UnknownDatasetError
+    from training.tasks.tokenizer import iter_texts
+
+    text_file = tmp_path / "raw.txt"
+    text_file.write_text("سطر أول\n\nسطر ثان\n", encoding="utf-8")
+    config = load_config(CONFIGS / "mlm_gpu.yaml", ["data.corpora=[]", f"data.text_files=[{text_file}]",
+                                                    f"data.train=[{{name: {ner_jsonl}}}]"])
+    with pytest.raises(UnknownDatasetError, match="mini_ner"):  # mlm takes registry names only
+        list(iter_texts(config))
+    config = load_config(CONFIGS / "mlm_gpu.yaml", ["data.corpora=[]", f"data.text_files=[{text_file}]",
+                                                    "data.train=[{name: seeds_ner, split: test}]"])
+    texts = list(iter_texts(config))
+    assert texts[:2] == ["سطر أول", "سطر ثان"]
+    assert len(texts) == 2 + 108 and any("لافروف" in text for text in texts[2:])
+
+
+def test_fine_tuning_from_a_float16_checkpoint_trains_in_float32(base_dir: Path, ner_jsonl: Path, tmp_path: Path) -> None:
+    import torch
+    from transformers import AutoModelForMaskedLM, AutoModelForTokenClassification, AutoTokenizer
+
+    half = tmp_path / "half"
+    AutoModelForMaskedLM.from_pretrained(base_dir).to(torch.float16).save_pretrained(half)
+    AutoTokenizer.from_pretrained(base_dir).save_pretrained(half)
+    out = tmp_path / "ner"
+    assert train_main([str(CONFIGS / "ner_gpu.yaml"), *FAST, *_set("model.name_or_path", half), *_set("output_dir", out),
+                       *_set("data.train", f"[{{name: {ner_jsonl}}}]"), *_set("data.eval", "[]"),
+                       *_set("train.max_steps", 2), *_set("train.bf16", "false")]) == 0
+    model = AutoModelForTokenClassification.from_pretrained(out, dtype="auto")
+    assert {p.dtype for p in model.parameters()} == {torch.float32}

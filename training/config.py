@@ -29,6 +29,9 @@ class SourceConfig(_Section):
     split: str = "train"
     weight: float = Field(1.0, gt=0, description="Sampling weight relative to the other sources.")
     limit: int | None = Field(None, gt=0, description="Keep at most this many examples (tests, probes).")
+    swap_pairs: bool = Field(
+        False, description="Stance only: also train on every pair with target and text swapped (symmetric sets such as ANS)."
+    )
 
 
 class DataConfig(_Section):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import datasets
+import torch
 import numpy as np
 import yaml
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer, TrainingArguments
@@ -61,9 +62,10 @@ def build_eval(spec: TaskSpec, loaded: list[tuple[str, datasets.Dataset]], token
 
 
 def load_model(spec: TaskSpec, name_or_path: str, **kwargs: Any) -> PreTrainedModel:
-    """``AutoModelFor….from_pretrained`` with a :class:`ModelLoadError` instead of a stack trace."""
+    """``AutoModelFor….from_pretrained`` in float32 (also from float16 checkpoints), with a
+    :class:`ModelLoadError` instead of a stack trace."""
     try:
-        return spec.auto_model.from_pretrained(name_or_path, **kwargs)
+        return spec.auto_model.from_pretrained(name_or_path, **{"dtype": torch.float32, **kwargs})
     except (OSError, ValueError) as error:
         raise ModelLoadError(f"Cannot load a {spec.name} model from {name_or_path!r}: {error}") from None
 

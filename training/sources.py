@@ -54,7 +54,17 @@ def load_source(source: SourceConfig, task: str, data_dir: str | None = None) ->
         dataset = load(source.name, source.split, data_dir=data_dir)
     if source.limit is not None and source.limit < len(dataset):
         dataset = dataset.select(range(source.limit))
+    if source.swap_pairs:
+        dataset = _with_swapped_pairs(dataset, task, source)
     return dataset
+
+
+def _with_swapped_pairs(dataset: datasets.Dataset, task: str, source: SourceConfig) -> datasets.Dataset:
+    """``dataset`` followed by each pair with target and text swapped (agreement is symmetric)."""
+    if task != "stance":
+        raise ConfigError(f"data source {source.name!r}: swap_pairs applies to stance pairs only, not {task!r}.")
+    swapped = dataset.map(lambda row: {"target": row["text"], "text": row["target"], "id": f"{row['id']}:swapped"})
+    return datasets.concatenate_datasets([dataset, swapped])
 
 
 def _load_jsonl(path: Path, task: str) -> datasets.Dataset:

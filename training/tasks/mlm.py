@@ -90,7 +90,7 @@ def _build_model(config: Config, tokenizer: PreTrainedTokenizerBase) -> torch.nn
     """Continue from ``model.name_or_path`` when it holds a model, else build from ``model.architecture``."""
     source = config.model.name_or_path
     if source and (Path(source) / "config.json").is_file() or (source and not Path(source).exists()):
-        return AutoModelForMaskedLM.from_pretrained(source)
+        return AutoModelForMaskedLM.from_pretrained(source, dtype=torch.float32)
     # The architecture section's keys are BertConfig's own argument names.
     bert_config = BertConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id,
                              **config.model.architecture.model_dump())
@@ -152,7 +152,7 @@ def run(config: Config) -> dict[str, Any]:
         data_collator=collator,
         callbacks=[EtaLogger()],
     )
-    trainer.train(resume_from_checkpoint=resume_checkpoint(config))
+    train_output = trainer.train(resume_from_checkpoint=resume_checkpoint(config))
     eval_loss = float(trainer.evaluate(eval_set)["eval_loss"])
     trainer.save_model(str(out))
     tokenizer.save_pretrained(out)
@@ -162,6 +162,7 @@ def run(config: Config) -> dict[str, Any]:
         "eval_perplexity": round(float(np.exp(min(eval_loss, 50))), 2),
         "steps": trainer.state.global_step,
         "train_seconds": clock.seconds,
+        "train_steps_per_second": round(float(train_output.metrics.get("train_steps_per_second", 0.0)), 3),
         "parameters": sum(p.numel() for p in model.parameters()),
     }
     write_metrics(out, metrics)

@@ -10,10 +10,12 @@ import itertools
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import PreTrainedTokenizerFast
 
+from nlpkit.data import load
 from nlpkit.data.readers.corpus import iter_corpus
 from training.common import Stopwatch, prepare_run, write_metrics
 from training.config import Config
@@ -36,15 +38,27 @@ def build_normalizer() -> normalizers.Normalizer:
 
 
 def iter_texts(config: Config) -> Iterator[str]:
-    """Raw documents from the configured corpora and extra text files, capped by ``max_documents``."""
+    """Raw documents from the configured corpora, extra text files and the text of the labelled
+    sets listed under ``data.train`` (labels unused), capped by ``max_documents``."""
     def generate() -> Iterator[str]:
         for name in config.data.corpora:
             yield from iter_corpus(name, data_dir=config.data.dir)
         for path in config.data.text_files:
             with open(path, encoding="utf-8") as handle:
                 yield from (line.strip() for line in handle if line.strip())
+        for source in config.data.train:
+            yield from _source_texts(load(source.name, source.split, data_dir=config.data.dir))
 
     return itertools.islice(generate(), config.data.max_documents)
+
+
+def _source_texts(dataset: Any) -> Iterator[str]:
+    """Plain text of a labelled set: joined tokens (NER) or the text of each stance pair."""
+    column = "tokens" if "tokens" in dataset.column_names else "text"
+    for value in dataset[column]:
+        text = " ".join(value) if column == "tokens" else value
+        if text.strip():
+            yield text
 
 
 def wrap_fast_tokenizer(tokenizer: Tokenizer, model_max_length: int = 512) -> PreTrainedTokenizerFast:
