@@ -142,6 +142,18 @@ def test_spans_drop_proclitics_and_quotes() -> None:
     assert spans_from_tags(_tags('" .', ["B-ORG", "I-ORG"])) == []
 
 
+def test_spans_keep_a_bracket_the_words_inside_open() -> None:
+    text = "في نيسان ( 26 / 4 / 1947 ) ، و( الأمم المتحدة )"
+    labels = ["O", "B-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE", "I-DATE", "O", "O",
+              "B-ORG", "I-ORG", "I-ORG", "I-ORG"]
+    spans = spans_from_tags(_tags(text, labels))
+    # a bracket opened inside the span keeps its partner; a balanced pair around a name is trimmed whole
+    assert [(text[s.start : s.end], s.label) for s in spans] == [("نيسان ( 26 / 4 / 1947 )", "DATE"),
+                                                                 ("الأمم المتحدة", "ORG")]
+    labels[8] = "O"  # the closing bracket untagged: nothing beyond the tags is added
+    assert text[spans_from_tags(_tags(text, labels))[0].end - 4 :].startswith("1947")
+
+
 # --- predictors --------------------------------------------------------------------------------
 
 

@@ -116,21 +116,40 @@ def _is_wordlike(token: Token) -> bool:
     return any(char.isalnum() for char in token.text)
 
 
+_BRACKETS = {"(": ")", "[": "]", "{": "}", "«": "»"}
+
+
 def trim_span(words: Sequence[Token], first: int, last: int) -> tuple[int, int, Span] | None:
     """Trim the word range ``first..last``: punctuation at both ends, then a proclitic on its first word.
+
+    A bracket the tags included is kept when the words inside open or close it, so that
+    «( 26 / 4 / 1947 )» does not lose its closing bracket.
 
     Returns:
         ``(first, last, (start, end))`` with the kept word range and character span, or
         ``None`` when only punctuation remains.
     """
+    low, high = first, last
     while first <= last and not _is_wordlike(words[first]):
         first += 1
     while last >= first and not _is_wordlike(words[last]):
         last -= 1
     if first > last:
         return None
+    first, last = _keep_matching_brackets(words, first, last, low, high)
     prefix, _ = split_proclitic(words[first].text)
     return first, last, (words[first].start + len(prefix), words[last].end)
+
+
+def _keep_matching_brackets(words: Sequence[Token], first: int, last: int, low: int, high: int) -> tuple[int, int]:
+    """Widen ``first..last`` (within the tagged ``low..high``) by a bracket the kept words leave open."""
+    inside = "".join(word.text for word in words[first : last + 1])
+    for opening, closing in _BRACKETS.items():
+        if inside.count(opening) > inside.count(closing) and last < high and words[last + 1].text == closing:
+            last += 1
+        elif inside.count(closing) > inside.count(opening) and first > low and words[first - 1].text == opening:
+            first -= 1
+    return first, last
 
 
 def spans_from_tags(tags: Sequence[WordTag]) -> list[EntitySpan]:
