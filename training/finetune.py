@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import datasets
-import torch
 import numpy as np
+import torch
 import yaml
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer, TrainingArguments
 
