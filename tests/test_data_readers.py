@@ -43,6 +43,8 @@ STANCE_COLUMNS = ["id", "target", "text", "label", "holder", "source"]
 NER_COUNTS = {
     ("anercorp", "train"): (3973, 125102, (2735, 1586, 3779, 0, 900)),
     ("anercorp", "test"): (925, 25008, (907, 459, 676, 0, 243)),
+    ("anercorp", "dev"): (373, 12377, (226, 144, 266, 0, 65)),
+    ("anercorp", "train_no_dev"): (3600, 112725, (2509, 1442, 3513, 0, 835)),
     ("newsfane", "train"): (3960, 141708, (2825, 1840, 3927, 0, 257)),
     ("newsfane", "dev"): (400, 11890, (248, 160, 318, 0, 18)),
     ("newsfane", "test"): (400, 14482, (450, 358, 323, 0, 9)),
@@ -84,8 +86,8 @@ def test_unknown_dataset_lists_valid_names() -> None:
 
 
 def test_unknown_split_lists_valid_splits() -> None:
-    with pytest.raises(UnknownSplitError, match="valid splits: train, test") as info:
-        load("anercorp", "dev")
+    with pytest.raises(UnknownSplitError, match="valid splits: train, test, dev, train_no_dev") as info:
+        load("anercorp", "holdout")
     assert isinstance(info.value, ValueError)
 
 
@@ -235,6 +237,17 @@ def test_ner_counts_schema_and_tags(name: str, split: str) -> None:
     assert set(dataset["source"]) == {name}
     assert dataset[0]["id"] == f"{name}:{split}:0"
     assert ("DATE" in dataset[0]["annotated_types"]) == (name == "wojood")
+
+
+@pytest.mark.data
+@needs_data
+def test_anercorp_dev_is_carved_from_train_in_whole_blocks() -> None:
+    train = load("anercorp", "train")["tokens"]
+    dev = load("anercorp", "dev")["tokens"]
+    rest = load("anercorp", "train_no_dev")["tokens"]
+    assert dev == [t for i, t in enumerate(train) if (i // 100) % 10 == 9]
+    assert rest == [t for i, t in enumerate(train) if (i // 100) % 10 != 9]
+    assert dev[0] == train[900] and rest[900] == train[1000]
 
 
 @pytest.mark.data

@@ -1,4 +1,10 @@
-"""ANERcorp (CAMeL Lab train/test split): ``token TAG`` lines, blank line between sentences."""
+"""ANERcorp (CAMeL Lab train/test split): ``token TAG`` lines, blank line between sentences.
+
+The published split has no dev set. For model selection nlpkit carves one out of ``train``:
+sentences are grouped into contiguous blocks of ``BLOCK`` (so a story stays on one side) and
+block ``b`` with ``b % 10 == 9`` is ``dev``; ``train_no_dev`` is the rest. ``train`` stays the
+whole published train file, so scores stay comparable with published ones.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,8 @@ from nlpkit.data.paths import data_file
 from nlpkit.data.readers._common import DataDir, Sentence, group_sentences, ner_dataset, read_text, resolve_split
 
 SOURCE = "anercorp"
-SPLITS = ("train", "test")
+SPLITS = ("train", "test", "dev", "train_no_dev")
+BLOCK = 100
 HOW_TO_GET = (
     "Download ANERcorp with the CAMeL Lab train/test split from "
     "https://camel.abudhabi.nyu.edu/anercorp/ into ner/anercorp/{train,test}.txt."
@@ -36,8 +43,17 @@ def _rows(path: str) -> Iterator[tuple[str, str] | None]:
         yield token, map_tag(tag, ANERCORP_MAP, SOURCE)
 
 
+def in_dev(index: int) -> bool:
+    """Whether sentence ``index`` (0-based, order of the train file) belongs to nlpkit's dev split."""
+    return (index // BLOCK) % 10 == 9
+
+
 def load(split: str = "train", *, data_dir: DataDir = None) -> datasets.Dataset:
-    """Load an ANERcorp split (``train`` or ``test``) as NER examples."""
+    """Load an ANERcorp split (``train``, ``test``, or ``dev``/``train_no_dev`` carved from train)."""
     split = resolve_split(SOURCE, split, SPLITS)
-    path = data_file(f"ner/anercorp/{split}.txt", how_to_get=HOW_TO_GET, root=data_dir)
-    return ner_dataset(SOURCE, split, _parse(str(path)), ANNOTATED_TYPES[SOURCE])
+    file = "test" if split == "test" else "train"
+    path = data_file(f"ner/anercorp/{file}.txt", how_to_get=HOW_TO_GET, root=data_dir)
+    sentences = _parse(str(path))
+    if split in ("dev", "train_no_dev"):
+        sentences = tuple(s for i, s in enumerate(sentences) if in_dev(i) == (split == "dev"))
+    return ner_dataset(SOURCE, split, sentences, ANNOTATED_TYPES[SOURCE])
