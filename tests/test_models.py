@@ -11,7 +11,7 @@ import pytest
 from conftest import THREADS
 
 from nlpkit.errors import ConfigError, ModelLoadError
-from nlpkit.models.ner import NerModel, WordTag, decode_iob2, spans_from_tags
+from nlpkit.models.ner import NerModel, WordTag, decode_iob2, iob2_viterbi, spans_from_tags
 from nlpkit.models.stance import StanceModel
 from nlpkit.models.windows import assign_owners, plan_windows
 from nlpkit.text.sentences import split_sentences
@@ -131,6 +131,30 @@ def _tags(text: str, labels: list[str]) -> list[WordTag]:
 def test_iob2_repair() -> None:
     assert decode_iob2(["I-PER", "I-PER", "O", "B-LOC", "I-ORG", "I-ORG"]) == [(0, 1, "PER"), (3, 3, "LOC"), (4, 5, "ORG")]
     assert decode_iob2(["B-PER", "B-PER", "I-PER"]) == [(0, 0, "PER"), (1, 2, "PER")]
+
+
+LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG")
+
+
+def _rows(*rows: tuple[float, ...]) -> np.ndarray:
+    return np.array(rows)
+
+
+def test_viterbi_repairs_what_argmax_breaks() -> None:
+    # argmax: O I-PER I-PER -> Viterbi must open the name with B-PER (0.3 beats O's 0.5 only jointly)
+    probs = _rows((0.6, 0.05, 0.3, 0.0, 0.05), (0.5, 0.3, 0.05, 0.0, 0.15), (0.1, 0.0, 0.9, 0.0, 0.0))
+    assert [LABELS[i] for i in probs.argmax(1)] == ["O", "O", "I-PER"]
+    assert [LABELS[i] for i in iob2_viterbi(probs, LABELS)] == ["O", "B-PER", "I-PER"]
+    # B-ORG then I-PER is not IOB2 either: the second word joins the organisation
+    probs = _rows((0.1, 0.0, 0.0, 0.9, 0.0), (0.1, 0.0, 0.5, 0.0, 0.4))
+    assert [LABELS[i] for i in iob2_viterbi(probs, LABELS)] == ["B-ORG", "I-ORG"]
+
+
+def test_viterbi_keeps_a_valid_argmax_and_handles_edges() -> None:
+    probs = _rows((0.1, 0.8, 0.1, 0.0, 0.0), (0.2, 0.1, 0.7, 0.0, 0.0), (0.9, 0.0, 0.0, 0.1, 0.0))
+    assert iob2_viterbi(probs, LABELS) == list(probs.argmax(1))
+    assert iob2_viterbi(np.zeros((0, 5)), LABELS) == []
+    assert iob2_viterbi(_rows((0.2, 0.8)), ("O", "PER")) == [1]  # labels without prefixes: plain argmax
 
 
 def test_spans_drop_proclitics_and_quotes() -> None:

@@ -31,7 +31,8 @@ from training.sources import check_model_source, load_sources, mix_sources, requ
 
 logger = logging.getLogger("training")
 
-# encode(dataset, tokenizer, max_length) -> (features, scorer(predicted_ids, id2label) -> Scores)
+# encode(dataset, tokenizer, max_length) -> (features, scorer(predictions, id2label) -> Scores), where
+# predictions are what TaskSpec.preprocess keeps of the logits
 Encoder = Callable[[datasets.Dataset, PreTrainedTokenizerBase, int],
                    tuple[datasets.Dataset, Callable[[np.ndarray, dict[int, str]], Scores]]]
 
@@ -47,6 +48,8 @@ class TaskSpec:
     encode: Encoder
     collator: Callable[[PreTrainedTokenizerBase], Any]
     loss_for: Callable[[Config, datasets.Dataset], Callable[..., Any] | None] | None = None
+    # preprocess_logits_for_metrics: what of the logits the scorer needs (label ids by default)
+    preprocess: Callable[[Any, Any], Any] = argmax_logits
 
 
 def build_eval(spec: TaskSpec, loaded: list[tuple[str, datasets.Dataset]], tokenizer: PreTrainedTokenizerBase,
@@ -98,7 +101,7 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
         compute_loss_func=spec.loss_for(config, mixed) if spec.loss_for else None,
         compute_metrics=(lambda p: flat_metrics(score_parts(parts, p.predictions), primary=config.train.best_on))
         if parts else None,
-        preprocess_logits_for_metrics=argmax_logits if parts else None,
+        preprocess_logits_for_metrics=spec.preprocess if parts else None,
         callbacks=[EtaLogger()],
     )
     checkpoint = resume_checkpoint(config)
@@ -145,6 +148,6 @@ def evaluate_saved(spec: TaskSpec, model_dir: str, loaded: list[tuple[str, datas
         args = TrainingArguments(output_dir=scratch, per_device_eval_batch_size=batch_size, report_to="none",
                                  dataloader_pin_memory=False, disable_tqdm=True)
         trainer = Trainer(model=model, args=args, data_collator=spec.collator(tokenizer), processing_class=tokenizer,
-                          preprocess_logits_for_metrics=argmax_logits)
+                          preprocess_logits_for_metrics=spec.preprocess)
         predictions = trainer.predict(features).predictions
     return score_parts(parts, predictions)

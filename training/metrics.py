@@ -116,6 +116,13 @@ def joined_report(results: dict[str, Scores]) -> str:
     return "\n".join(f"== {name} ==\n{report}" for name, (_, report) in results.items())
 
 
+def log_probs(logits: torch.Tensor | tuple[torch.Tensor, ...], labels: torch.Tensor) -> torch.Tensor:
+    """``preprocess_logits_for_metrics``: log-probabilities, for decoders that need them (NER Viterbi)."""
+    if isinstance(logits, tuple):
+        logits = logits[0]
+    return torch.log_softmax(logits.float(), dim=-1)
+
+
 def argmax_logits(logits: torch.Tensor | tuple[torch.Tensor, ...], labels: torch.Tensor) -> torch.Tensor:
     """``preprocess_logits_for_metrics``: keep label ids instead of full logits (saves memory)."""
     if isinstance(logits, tuple):

@@ -1,7 +1,8 @@
 """Named-entity predictor: words → IOB2 tags → character spans in the original text.
 
 Words come from :func:`nlpkit.text.tokenize.tokenize` (no clitic split) and are fed to the
-model with ``is_split_into_words=True``; a word's tag is the argmax at its first sub-word.
+model with ``is_split_into_words=True``; a word's tag distribution is the one at its first
+sub-word, and a sentence's tags are the most probable valid IOB2 sequence (:func:`iob2_viterbi`).
 Sentences longer than the model's input are cut into overlapping windows of whole words
 (:mod:`nlpkit.models.windows`), so every word gets a tag. Decoded spans are trimmed of
 surrounding punctuation and of an attached proclitic, so «وروسيا» yields the span of «روسيا».
@@ -14,6 +15,7 @@ input of a batch changes the floating-point reductions of the attention layers).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,6 +90,47 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits.astype(np.float64) - logits.max(axis=-1, keepdims=True)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=-1, keepdims=True)
+
+
+NEG_INF = -1e9
+
+
+@functools.lru_cache(maxsize=8)
+def _iob2_transitions(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """``(start, step)`` penalties: 0 where allowed, ``NEG_INF`` where IOB2 forbids it."""
+    def inside(label: str) -> str | None:
+        return label[2:] if label.startswith("I-") else None
+
+    def kind(label: str) -> str | None:
+        return label[2:] if label[:2] in ("B-", "I-") else None
+
+    start = np.array([NEG_INF if inside(label) else 0.0 for label in labels])
+    step = np.array([[NEG_INF if inside(cur) and inside(cur) != kind(prev) else 0.0 for cur in labels] for prev in labels])
+    return start, step
+
+
+def iob2_viterbi(probs: np.ndarray, labels: Sequence[str]) -> list[int]:
+    """Label ids of the most probable tag sequence that is valid IOB2.
+
+    A per-word argmax can yield «O I-PER» or «B-ORG I-LOC»; strict scoring drops such
+    entities and lenient decoding turns the stray ``I-`` into an entity of its own. Viterbi
+    over log-probabilities with those transitions forbidden picks the best valid sequence.
+    ``probs`` is ``(words, labels)``; labels without a ``B-``/``I-`` prefix are unconstrained.
+    """
+    if len(probs) == 0:
+        return []
+    start, step = _iob2_transitions(tuple(labels))
+    log_probs = np.log(np.clip(probs, 1e-12, None))
+    score = start + log_probs[0]
+    back = np.empty((len(probs) - 1, len(labels)), dtype=np.int64)
+    for t in range(1, len(probs)):
+        candidates = score[:, None] + step
+        back[t - 1] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + log_probs[t]
+    best = [int(score.argmax())]
+    for pointers in back[::-1]:
+        best.append(int(pointers[best[-1]]))
+    return best[::-1]
 
 
 def decode_iob2(labels: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -280,12 +323,14 @@ class NerModel(ModelComponent):
             previous = word_id
 
     def _sentence_tags(self, item: _SentenceWork) -> list[WordTag]:
-        """Argmax tag per word; words without sub-words get ``O``."""
-        tags = []
-        for word, row in zip(item.words, item.probs, strict=True):
-            if not row.any():
-                tags.append(WordTag(word, "O", 0.0))
-                continue
-            best = int(row.argmax())
-            tags.append(WordTag(word, self.model.labels[best], float(row[best])))
-        return tags
+        """Best valid IOB2 tags (:func:`iob2_viterbi`); words without sub-words get ``O``."""
+        labels = self.model.labels
+        dropped = ~item.probs.any(axis=1)
+        probs = item.probs.copy()
+        if dropped.any() and "O" in labels:
+            probs[dropped, labels.index("O")] = 1.0
+        best = iob2_viterbi(probs, labels)
+        return [
+            WordTag(word, "O", 0.0) if gone else WordTag(word, labels[k], float(row[k]))
+            for word, row, k, gone in zip(item.words, item.probs, best, dropped, strict=True)
+        ]

@@ -10,8 +10,10 @@
   is no evidence against DATE. For a source whose ``annotated_types`` lacks DATE, words that
   ``nlpkit.data.labels.date_like`` flags and that are tagged ``O`` get label -100 (no loss),
   see ``date_mask``. The same rule applies to the eval loss; the F1 scores use the gold tags.
-- Scores are entity-level seqeval (strict IOB2) on words. When an eval source lacks a type,
-  predictions of that type are mapped to ``O`` before scoring.
+- Scores are entity-level seqeval (strict IOB2) on words, decoded as the library decodes them:
+  the most probable valid IOB2 sequence per sentence (``nlpkit.models.ner.iob2_viterbi``) over
+  the first-sub-word distributions. When an eval source lacks a type, predictions of that type
+  are mapped to ``O`` before scoring.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from transformers import AutoModelForTokenClassification, DataCollatorForTokenCl
 from nlpkit.data.labels import NER_LABELS, NER_TYPES, date_mask
 from training.config import Config
 from training.finetune import TaskSpec, fine_tune
-from training.metrics import Scores, ner_scores
+from nlpkit.models.ner import iob2_viterbi
+from training.metrics import Scores, log_probs, ner_scores
 
 logger = logging.getLogger("training")
 
@@ -65,7 +68,7 @@ def encode(dataset: datasets.Dataset, tokenizer: PreTrainedTokenizerBase, max_le
 
     Returns:
         Features (``input_ids``, ``attention_mask``, [``token_type_ids``], ``labels``), one row per
-        chunk, and ``scorer(predicted_ids, id2label)`` for predictions over exactly these rows.
+        chunk, and ``scorer(log_probs, id2label)`` for predictions over exactly these rows.
     """
     sentences, tags, types = (list(map(list, dataset[c])) for c in ("tokens", "tags", "annotated_types"))
     budget = max_length - tokenizer.num_special_tokens_to_add(pair=False)
@@ -98,10 +101,15 @@ def encode(dataset: datasets.Dataset, tokenizer: PreTrainedTokenizerBase, max_le
     features = datasets.Dataset.from_dict({**columns, "labels": labels})
 
     def scorer(predicted: np.ndarray, id2label: dict[int, str]) -> Scores:
-        pred = [["O"] * len(words) for words in sentences]
+        """``predicted``: log-probabilities ``(rows, positions, labels)`` (see ``log_probs``)."""
+        labels = [id2label[i] for i in range(len(id2label))]
+        outside = np.zeros(len(labels))
+        outside[labels.index("O")] = 1.0
+        probs = [np.tile(outside, (len(words), 1)) for words in sentences]
         for c, (s, _) in enumerate(origin):
             for pos, w in positions[c]:
-                pred[s][w] = id2label[int(predicted[c][pos])]
+                probs[s][w] = np.exp(predicted[c][pos])
+        pred = [[labels[k] for k in iob2_viterbi(p, labels)] for p in probs]
         annotated = {t for row in types for t in row} or set(NER_TYPES)
         return ner_scores(tags, pred, annotated)
 
@@ -119,6 +127,7 @@ SPEC = TaskSpec(
     auto_model=AutoModelForTokenClassification,
     encode=encode,
     collator=_collator,
+    preprocess=log_probs,
 )
 
 
