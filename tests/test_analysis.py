@@ -195,6 +195,19 @@ def test_gold_analyzer_document(gold_analyzer: Analyzer) -> None:
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
 
 
+def test_no_stance_from_page_boilerplate_but_its_entities_stay(gold_analyzer: Analyzer, tiny_stance_dir: Path) -> None:
+    text, annotations = _seed("003")
+    boilerplate = [(b["start"], b["end"]) for b in annotations["boilerplate"]]
+    in_boilerplate = [any(b <= start and end <= e for b, e in boilerplate) for start, end in split_sentences(text)]
+    doc = gold_analyzer(text)
+    assert not any(in_boilerplate[s.sentence] for s in doc.stances)
+    assert any(s.sentence == i for s in doc.stances for i, flag in enumerate(in_boilerplate) if not flag)
+    appended = text.index("خبير دولي")  # a story the site appended after the keywords
+    assert any(e.start > appended for e in doc.entities)
+    keep_all = Analyzer(GoldNer(), StanceModel.from_pretrained(tiny_stance_dir, threads=THREADS), skip_boilerplate=False)
+    assert any(in_boilerplate[s.sentence] for s in keep_all(text).stances)
+
+
 def test_majority_label() -> None:
     assert [majority_label(2, 1), majority_label(0, 1), majority_label(1, 1), majority_label(0, 0)] == [
         "FAVOR", "AGAINST", "NONE", "NONE"]

@@ -32,6 +32,7 @@ from nlpkit.errors import ConfigError, InputError, ModelLoadError
 from nlpkit.analysis.nisba import drop_nisba
 from nlpkit.models.ner import EntitySpan
 from nlpkit.results import Document, Entity, Sentence
+from nlpkit.text.boilerplate import boilerplate_spans, inside
 from nlpkit.text.sentences import split_sentences
 
 MANIFEST = "nlpkit.json"
@@ -75,7 +76,8 @@ class Analyzer:
     """Named entities and target-specific stance for Arabic news articles."""
 
     def __init__(self, ner: EntityPredictor, stance: StancePredictor | None = None, *, batch_size: int = 16,
-                 places: frozenset[str] = frozenset(), city_countries: dict[str, str] | None = None) -> None:
+                 places: frozenset[str] = frozenset(), city_countries: dict[str, str] | None = None,
+                 skip_boilerplate: bool = True) -> None:
         """Compose an analyzer from its components.
 
         Args:
@@ -84,6 +86,9 @@ class Analyzer:
             batch_size: default number of model inputs per forward pass.
             places: name keys of known places, so their nisba adjectives («اليابانى») are not entities.
             city_countries: city → country name keys, so «طوكيو» and «اليابان» are one stance target.
+            skip_boilerplate: ask no stance questions of sentences inside page boilerplate
+                (keyword, source and share lines, "read also" lists, stories appended after the
+                keywords; :mod:`nlpkit.text.boilerplate`). Their entities are still reported.
         """
         if batch_size < 1:
             raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
@@ -93,6 +98,7 @@ class Analyzer:
         self._model_lock = threading.Lock()
         self.places = places
         self.city_countries = city_countries or {}
+        self.skip_boilerplate = skip_boilerplate
 
     @classmethod
     def from_pretrained(
@@ -103,6 +109,7 @@ class Analyzer:
         threads: int | None = None,
         batch_size: int = 16,
         gazetteer: bool = True,
+        skip_boilerplate: bool = True,
     ) -> Analyzer:
         """Load an analyzer directory, a single NER model directory, or the embedded model.
 
@@ -114,7 +121,8 @@ class Analyzer:
             threads: CPU threads for inference (left alone when ``None``).
             batch_size: model inputs per forward pass.
             gazetteer: add CLDR place names the model missed (``nlpkit.analysis.gazetteer``;
-                +2.1 entity F1 on ANERcorp test for the default model, see model_card.md).
+                +0.2 entity F1 on ANERcorp test for the default model, see model_card.md).
+            skip_boilerplate: see :class:`Analyzer`.
 
         Raises:
             ModelLoadError: nothing loadable there; the message names the file and the fix.
@@ -133,7 +141,8 @@ class Analyzer:
             places, city_countries = cldr_places(), cldr_city_countries()
             ner = GazetteerRuler(ner, places)
         stance = StanceModel.from_pretrained(stance_dir, **options) if stance_dir is not None else None
-        return cls(ner, stance, batch_size=batch_size, places=places, city_countries=city_countries)
+        return cls(ner, stance, batch_size=batch_size, places=places, city_countries=city_countries,
+                   skip_boilerplate=skip_boilerplate)
 
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
         """Write ``ner/``, ``stance/`` (when present) and ``nlpkit.json`` into ``directory``.
@@ -261,9 +270,16 @@ class Analyzer:
             if "stance" in tasks:
                 item.holders = attribute_holders(item.text, item.sentences, item.entities)
                 chosen = resolve_targets(groups, targets, self.city_countries)
-                item.pairs = stance_pairs(item.sentences, item.entities, chosen, item.holders)
+                skip = self._boilerplate_sentences(item) if self.skip_boilerplate else ()
+                item.pairs = stance_pairs(item.sentences, item.entities, chosen, item.holders, skip)
         labels = self._classify(work, batch_size) if "stance" in tasks else iter(())
         return [self._document(item, labels, tasks) for item in work]
+
+    @staticmethod
+    def _boilerplate_sentences(item: _Work) -> list[bool]:
+        """Per sentence: whether it lies inside page boilerplate."""
+        spans = boilerplate_spans(item.text)
+        return [bool(spans) and inside(sentence, spans, item.text) for sentence in item.sentences]
 
     def _classify(self, work: Sequence[_Work], batch_size: int) -> Iterator[tuple[str, float]]:
         """Stance labels for every pair of every document, in order."""

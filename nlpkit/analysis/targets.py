@@ -7,7 +7,8 @@
   :func:`~nlpkit.text.normalize.normalize_name` and keep the caller's spelling; a caller
   target replaces the default target of the same group.
 - **Pairs**: a default target is paired with each sentence holding one of its mentions; a
-  caller target with every sentence. A pair is skipped when the target is the sentence's holder.
+  caller target with every sentence. A pair is skipped when the target is the sentence's holder,
+  and no pair is made for a sentence marked in ``skip`` (page boilerplate).
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ def stance_pairs(
     entities: Sequence[Entity],
     targets: Sequence[Target],
     holders: Sequence[str | None],
+    skip: Sequence[bool] = (),
 ) -> list[StancePair]:
     """The (target, sentence) pairs to classify, by sentence then target order.
 
@@ -118,6 +120,7 @@ def stance_pairs(
         entities: the document's entities, in the order the groups index them.
         targets: from :func:`resolve_targets`.
         holders: the holder of each sentence.
+        skip: per sentence, True to ask nothing of it (empty: ask every sentence).
     """
     mentioned: list[set[int]] = [set() for _ in sentences]
     for target_index, target in enumerate(targets):
@@ -128,6 +131,7 @@ def stance_pairs(
     return [
         StancePair(sentence, target)
         for sentence in range(len(sentences))
+        if not (skip and skip[sentence])
         for target_index, target in enumerate(targets)
         if (target.every_sentence or target_index in mentioned[sentence]) and not target.is_holder(holders[sentence])
     ]
