@@ -29,3 +29,14 @@ python -m training.evaluate_ruler --model nlpkit/resources/models/ner \
 python -m training.seeds_loao --task ner
 python -m training.seeds_loao --task stance
 python benchmarks/bench_analyze.py --threads 2 | tee reports/bench_analyze.txt
+
+# The ANERcorp dev-track comparisons in model_card.md (CPU, about 25 min): WITH_DEV_TRACK=1
+if [[ "${WITH_DEV_TRACK:-0}" == 1 ]]; then
+    python -m training.train configs/ner_dev_base.yaml
+    python -m training.evaluate --model runs/ner_dev_base --task ner \
+        --data anercorp:dev --data newsfane:dev --data wojood:dev --out runs/ner_dev_base/dev_viterbi.json
+    python -m training.train configs/ner_dev_anercorp.yaml
+    python -m training.train configs/ner_dev_seeds.yaml
+    python -m training.train configs/ner_dev_seeds.yaml \
+        --set model.name_or_path=runs/ner_dev_base --set output_dir=runs/ner_dev_seeds_direct
+fi
