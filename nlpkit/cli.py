@@ -326,6 +326,10 @@ def analyze(
     input_format: Annotated[InputFormat, typer.Option(help="auto: *.jsonl as JSON Lines, the rest as text")] = InputFormat.AUTO,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="progress bar on stderr (default: on a terminal)")] = None,
     resume: Annotated[bool, typer.Option(help="append to --output (jsonl), skipping ids already written")] = False,
+    gazetteer: Annotated[bool, typer.Option("--gazetteer/--no-gazetteer", help="add CLDR place names the model missed")] = True,
+    skip_boilerplate: Annotated[bool, typer.Option(
+        "--skip-boilerplate/--keep-boilerplate",
+        help="no stance from keyword, source and share lines, 'read also' lists and stories appended after the tags")] = True,
 ) -> None:
     """Find entities and stances in Arabic news articles."""
     try:
@@ -337,7 +341,8 @@ def analyze(
         _quiet_transformers()
         from nlpkit.analysis.analyzer import Analyzer
 
-        analyzer = Analyzer.from_pretrained(model, backend=backend.value, threads=threads, batch_size=batch_size)
+        analyzer = Analyzer.from_pretrained(model, backend=backend.value, threads=threads, batch_size=batch_size,
+                                            gazetteer=gazetteer, skip_boilerplate=skip_boilerplate)
         show = sys.stderr.isatty() if progress is None else progress
         total = _count_documents(inputs, input_format) if show else None
         records: Iterable[Record] = iter_records(inputs, input_format)

@@ -46,6 +46,20 @@ def test_json_format_matches_the_analyzer(tiny_analyzer_dir: Path, analyzer, see
     assert record == analyzer(seed.read_text(encoding="utf-8")).to_dict()
 
 
+def test_boilerplate_switch(tiny_analyzer_dir: Path) -> None:
+    article = next(path for path in seed_paths() if path.name.startswith("003"))  # ends in keywords and an appended story
+    footer = article.read_text(encoding="utf-8").index("كلمات دلالية")
+    starts = {}
+    for flag in ("--skip-boilerplate", "--keep-boilerplate"):
+        code, out, err = run("analyze", article, "--model", tiny_analyzer_dir, "--targets", "روسيا", flag, "--no-gazetteer")
+        assert code == 0, err
+        record = json.loads(out)
+        assert any(e["start"] > footer for e in record["entities"])  # entities in boilerplate are kept either way
+        starts[flag] = [record["sentences"][s["sentence"]]["start"] for s in record["stances"] if s["target"] == "روسيا"]
+    assert starts["--skip-boilerplate"] and all(start < footer for start in starts["--skip-boilerplate"])
+    assert any(start > footer for start in starts["--keep-boilerplate"])
+
+
 def test_table_and_html_formats(tiny_analyzer_dir: Path, seed: Path, tmp_path: Path) -> None:
     code, out, err = run("analyze", seed, "--model", tiny_analyzer_dir, "--format", "table", "--targets", "روسيا,اليابان")
     assert code == 0, err
