@@ -37,7 +37,12 @@ from nlpkit.text.sentences import split_sentences
 
 MANIFEST = "nlpkit.json"
 MANIFEST_FORMAT = "nlpkit-analyzer"
-EMBEDDED_MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
+EMBEDDED_ROOT = Path(__file__).resolve().parents[1] / "resources" / "models"
+TIERS = {"accurate": EMBEDDED_ROOT / "accurate", "fast": EMBEDDED_ROOT / "fast"}
+"""The embedded model tiers, by name: ``nlpkit.load("fast")``, ``--model fast``."""
+DEFAULT_TIER = "fast"
+"""The tier that ``nlpkit.load()`` / ``analyze()`` use when no model is named (alias ``"default"``)."""
+EMBEDDED_MODELS = TIERS[DEFAULT_TIER]
 TASKS = ("ner", "stance")
 DOCUMENTS_PER_CHUNK = 32
 """Documents whose sentences :meth:`Analyzer.pipe` batches together."""
@@ -115,8 +120,9 @@ class Analyzer:
 
         Args:
             path_or_name: a directory with ``nlpkit.json`` (``ner/`` + ``stance/``), a
-                token-classification directory (NER only), or ``None``/``"default"`` for the
-                model shipped in ``nlpkit/resources/models``.
+                token-classification directory (NER only), a Hub id, an embedded tier name
+                (``"accurate"``, ``"fast"``; see :data:`TIERS`), or ``None``/``"default"`` for
+                the default tier.
             backend: inference backend (``"auto"``, ``"torch"``).
             threads: CPU threads for inference (left alone when ``None``).
             batch_size: model inputs per forward pass.
@@ -314,15 +320,16 @@ def resolve_model_dirs(path_or_name: str | os.PathLike[str] | None) -> tuple[Pat
     Raises:
         ModelLoadError: the location does not exist, has a broken manifest, or holds no model.
     """
-    if path_or_name is None or str(path_or_name) == "default":
-        if not (EMBEDDED_MODELS / MANIFEST).is_file():
+    if path_or_name is None or str(path_or_name) == "default" or str(path_or_name) in TIERS:
+        embedded = EMBEDDED_MODELS if path_or_name is None or str(path_or_name) == "default" else TIERS[str(path_or_name)]
+        if not (embedded / MANIFEST).is_file():
             raise ModelLoadError(
-                f"The embedded nlpkit model is missing ({EMBEDDED_MODELS / MANIFEST} not found): this install ships "
+                f"The embedded nlpkit model is missing ({embedded / MANIFEST} not found): this install ships "
                 "without trained weights. Train the NER and stance models (python -m training.train CONFIG.yaml), "
-                f"then save them with Analyzer(...).save_pretrained('{EMBEDDED_MODELS}'), or pass a model directory: "
+                f"then save them with Analyzer(...).save_pretrained('{embedded}'), or pass a model directory: "
                 "nlpkit.load('path/to/model')."
             )
-        return _read_manifest(EMBEDDED_MODELS)
+        return _read_manifest(embedded)
     path = Path(path_or_name)
     if not path.is_dir():
         path = _hub_snapshot(str(path_or_name))
