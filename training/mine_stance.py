@@ -1,0 +1,643 @@
+"""Mine (sentence, target, holder candidate) pairs from the raw news corpora for stance annotation (issue #12).
+
+Pipeline, deterministic for a given ``--seed``:
+
+1. **Read** ANT (Apache-2.0) and SaudiNewsNet (CC BY-NC-SA 4.0, research only) article by article;
+   the document text is ``title + "\\n\\n" + body``, as :func:`nlpkit.data.iter_corpus` builds it,
+   so every sentence is an exact slice of the corpus text.
+2. **Prefilter** cheaply: nlpkit's sentence splitter, 8–60 words, no page boilerplate, no
+   near-duplicate (normalised text seen before), and a keyword match against a gazetteer of
+   states (CLDR territory names via Babel, plus common short forms), capitals/seats of
+   government and international organisations. Only these sentences reach the model.
+3. **NER** with the embedded compact model (``nlpkit.load("fast", threads=1)``) on the
+   prefiltered sentences (plus the sentence before one that opens as a continuation, so the
+   holder rules can inherit a speaker); targets are LOC/ORG entities that are states,
+   government bodies or international organisations (and a few heads of state and ministers),
+   canonicalised (capitals fold into their country); the holder candidate comes from
+   :func:`nlpkit.analysis.holders.attribute_holders`. A pair whose holder speaks for the
+   target is dropped, as the library does.
+4. **Stratify** over target regions and a keyword event cue (used only to balance the
+   sample, never as a label), with likely-NONE cues (talks, visit, reporting, history)
+   weighted up; ANT pairs first in every cell. At most 4 pairs per document and 2 targets per
+   sentence.
+5. **Split** by whole documents (test, dev, train), assign ids ``ns-NNNNN``, write
+   ``candidates.jsonl``, 11 shards of whole documents and a 200-pair double-annotation set.
+
+Usage::
+
+    python -m training.mine_stance --out training/data/news_stance/candidates.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import random
+import re
+import sys
+import time
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from nlpkit.data.paths import data_file
+from nlpkit.text.boilerplate import boilerplate_spans, inside
+from nlpkit.text.normalize import normalize, normalize_name
+from nlpkit.text.sentences import split_sentences
+
+CORPORA: dict[str, dict[str, str]] = {
+    "ant": {"path": "corpus/ant_news.jsonl.xz", "title": "title", "body": "text",
+            "licence": "Apache-2.0"},
+    "saudinewsnet": {"path": "corpus/saudinewsnet.jsonl.xz", "title": "title", "body": "content",
+                     "licence": "CC BY-NC-SA 4.0 (research only)"},
+}
+ANT_CATEGORIES = frozenset({"internationalNews", "politic", "economy", "localNews"})
+"""ANT sections read: sport, culture, society and technology name countries mostly as places or teams."""
+SAUDINEWSNET_EVERY = 3
+"""Read one SaudiNewsNet article in 3 (stable hash of its URL): enough candidates, a third of the prefilter time."""
+MIN_WORDS, MAX_WORDS = 8, 60
+MAX_PAIRS_PER_DOC = 4
+MAX_TARGETS_PER_SENTENCE = 2
+TOTAL, TEST, DEV = 3300, 560, 340
+SHARDS = 11
+DOUBLE = 200
+OVERSAMPLE = 4
+NONE_CUES = ("talks", "visit", "reporting", "history")
+
+REGIONS = ("US", "China", "Russia", "EU/Europe", "Gulf", "Arab states", "Iran", "Turkey",
+           "Israel/Palestine", "UN/intl orgs", "NATO", "Japan/Asia", "Africa", "Other")
+_REGION_CODES = {
+    "US": "US", "China": "CN", "Russia": "RU", "Iran": "IR", "Turkey": "TR",
+    "Gulf": "SA AE QA KW BH OM",
+    "Arab states": "EG JO LB SY IQ YE LY TN DZ MA SD MR SO DJ KM",
+    "Israel/Palestine": "IL PS",
+    "EU/Europe": ("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
+                  "GB CH NO UA BY RS AL BA MK ME MD IS VA"),
+    "Japan/Asia": ("JP KR KP IN PK AF BD LK NP MM TH VN LA KH MY SG ID PH TW HK MN KZ UZ TM KG TJ "
+                   "AZ AM GE BN MV"),
+    "Africa": ("NG ET KE ZA GH SN ML NE TD CM CF CD CG AO MZ ZW ZM UG TZ RW BI SS ER GN GM SL LR CI BF "
+               "BJ TG GA GQ MG MW NA BW LS SZ MU SC CV ST GW"),
+    "Other": "CA MX BR AR CL CO VE CU PE BO EC UY PY AU NZ",
+}
+# Canonical Arabic names where CLDR's differs from news usage, and extra short forms per code.
+_CANONICAL = {"PS": "فلسطين", "OM": "سلطنة عمان", "SA": "السعودية", "AE": "الإمارات", "GB": "بريطانيا",
+              "SY": "سوريا", "KP": "كوريا الشمالية", "KR": "كوريا الجنوبية"}
+_ALIASES = {
+    "US": "أمريكا|أميركا|واشنطن|البيت الأبيض|الولايات المتحدة الأمريكية|الولايات المتحدة الأميركية|البنتاغون|البنتاجون",
+    "RU": "موسكو|الكرملين|روسيا الاتحادية", "CN": "بكين|بيجين", "JP": "طوكيو", "IR": "طهران",
+    "TR": "أنقرة", "IL": "تل أبيب|إسرائيل", "PS": "فلسطين|السلطة الفلسطينية|دولة فلسطين|رام الله|غزة|قطاع غزة",
+    "SA": "السعودية|الرياض|المملكة العربية السعودية", "AE": "الإمارات|أبوظبي|أبو ظبي|دولة الإمارات",
+    "QA": "الدوحة", "KW": "دولة الكويت", "OM": "عمان|مسقط|سلطنة عمان", "BH": "المنامة|مملكة البحرين",
+    "EG": "القاهرة", "SY": "سورية|دمشق", "IQ": "بغداد", "LB": "بيروت", "YE": "صنعاء", "LY": "طرابلس الغرب",
+    "MA": "الرباط|المملكة المغربية", "SD": "الخرطوم", "JO": "المملكة الأردنية", 
+    "GB": "بريطانيا|لندن", "FR": "باريس", "DE": "برلين|المانيا", "IT": "روما", "ES": "مدريد",
+    "KP": "بيونغ يانغ|بيونغيانغ", "KR": "سيول", "IN": "نيودلهي", "PK": "إسلام آباد", "AF": "كابول",
+    "UA": "كييف", "NL": "هولندا",
+}
+# (canonical, region, other spellings) of international organisations.
+ORGANISATIONS: tuple[tuple[str, str, str], ...] = (
+    ("الأمم المتحدة", "UN/intl orgs", "هيئة الأمم المتحدة|المنظمة الدولية|الامم المتحده"),
+    ("مجلس الأمن الدولي", "UN/intl orgs", "مجلس الأمن"),
+    ("الجمعية العامة للأمم المتحدة", "UN/intl orgs", "الجمعية العامة"),
+    ("حلف شمال الأطلسي", "NATO", "الناتو|حلف الناتو|حلف الأطلسي|الحلف الأطلسي|شمال الأطلسي"),
+    ("الاتحاد الأوروبي", "EU/Europe", "الاتحاد الاوروبي|المفوضية الأوروبية|بروكسل|البرلمان الأوروبي"),
+    ("جامعة الدول العربية", "Arab states", "الجامعة العربية"),
+    ("مجلس التعاون الخليجي", "Gulf", "مجلس التعاون لدول الخليج العربية|مجلس التعاون"),
+    ("منظمة التعاون الإسلامي", "UN/intl orgs", "منظمة المؤتمر الإسلامي"),
+    ("الاتحاد الأفريقي", "Africa", "الاتحاد الإفريقي|الاتحاد الافريقي"),
+    ("صندوق النقد الدولي", "UN/intl orgs", "صندوق النقد"),
+    ("البنك الدولي", "UN/intl orgs", ""),
+    ("الوكالة الدولية للطاقة الذرية", "UN/intl orgs", "وكالة الطاقة الذرية"),
+    ("منظمة الصحة العالمية", "UN/intl orgs", ""),
+    ("منظمة التجارة العالمية", "UN/intl orgs", ""),
+    ("اليونسكو", "UN/intl orgs", "منظمة اليونسكو"),
+    ("اليونيسف", "UN/intl orgs", "اليونيسيف"),
+    ("المفوضية السامية للأمم المتحدة لشؤون اللاجئين", "UN/intl orgs", "مفوضية اللاجئين"),
+    ("منظمة أوبك", "UN/intl orgs", "أوبك"),
+    ("الاتحاد من أجل المتوسط", "UN/intl orgs", ""),
+    ("اتحاد المغرب العربي", "Arab states", ""),
+)
+# Heads of state and ministers (canonical, region, key words that must appear in the entity).
+LEADERS: tuple[tuple[str, str, str], ...] = (
+    ("فلاديمير بوتين", "Russia", "بوتين"), ("سيرغي لافروف", "Russia", "لافروف"),
+    ("باراك أوباما", "US", "أوباما|اوباما"), ("دونالد ترامب", "US", "ترامب"), ("جون كيري", "US", "كيري"),
+    ("رجب طيب أردوغان", "Turkey", "أردوغان|اردوغان"), ("حسن روحاني", "Iran", "روحاني"),
+    ("علي خامنئي", "Iran", "خامنئي"), ("محمد جواد ظريف", "Iran", "ظريف"),
+    ("بنيامين نتنياهو", "Israel/Palestine", "نتنياهو"), ("محمود عباس", "Israel/Palestine", "محمود عباس|أبو مازن"),
+    ("بان كي مون", "UN/intl orgs", "بان كي مون"), ("أنطونيو غوتيريش", "UN/intl orgs", "غوتيريش|غوتيريس|جوتيريش"),
+    ("أنغيلا ميركل", "EU/Europe", "ميركل"), ("فرانسوا هولاند", "EU/Europe", "هولاند"),
+    ("إيمانويل ماكرون", "EU/Europe", "ماكرون"), ("ديفيد كاميرون", "EU/Europe", "كاميرون"),
+    ("شي جين بينغ", "China", "شي جين بينغ|شي جينبينغ"), ("عبد الفتاح السيسي", "Arab states", "السيسي"),
+    ("بشار الأسد", "Arab states", "بشار الأسد"), ("الملك سلمان بن عبد العزيز", "Gulf", "سلمان بن عبد العزيز"),
+    ("الباجي قائد السبسي", "Arab states", "السبسي"), ("شينزو آبي", "Japan/Asia", "شينزو آبي|شينزو أبي"),
+)
+_GOVERNMENT_HEADS = ("وزاره", "خارجيه", "حكومه", "جيش", "رياسه", "برلمان", "سفاره", "قوات", "داخليه", "دفاع",
+                     "مجلس", "بيت", "سلطات", "سلطه", "نظام", "بحريه", "كونغرس", "كنيست", "ديوان")
+_PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك")
+
+EVENT_CUES: tuple[tuple[str, str], ...] = (
+    ("sanctions", r"عقوب"),
+    ("asset_freeze", r"تجميد|(?:^|\s)[وف]?[تي]?جمد"),
+    ("ban", r"حظر|منع دخول|منعت دخول|يمنع دخول|حظرت"),
+    ("expulsion", r"(?:^|\s)[وف]?(?:طرد|[يت]طرد)|ترحيل|ابعاد|غير مرغوب"),
+    ("territorial_claim", r"سياد[هت]|احتلال|الاراضي المحتل|(?:^|\s)ضم(?:\s|$)|الجزر|ترسيم الحدود|نزاع حدودي"),
+    ("condemnation", r"(?:^|\s)[وف]?(?:ادان|يدين|تدين|ادانه|استنكر|يستنكر|تستنكر|ندد|يندد|تندد|شجب|يشجب|تشجب)"),
+    ("accusation", r"اتهم|يتهم|تتهم|اتهام|حمل[تا]? .{0,30}مسووليه"),
+    ("warning", r"حذر|يحذر|تحذر|تحذير|هدد|يهدد|تهدد|تهديد|توعد"),
+    ("concern", r"قلق|مخاوف|انزعاج"),
+    ("refusal", r"رفض|يرفض|ترفض|اعترض|يعترض|تعترض|معارض"),
+    ("mediation", r"وساط|وسيط|يتوسط|تتوسط"),
+    ("congratulation", r"تهني|تهاني|يهني|(?:^|\s)[وف]?هنا (?:الرييس|الملك|امير|ولي|خادم|رييس|وزير)"),
+    ("praise", r"اشاد|يشيد|تشيد|ثمن|يثمن|تثمن|رحب|يرحب|ترحب|ترحيب|شكر|يشكر|تشكر"),
+    ("support", r"(?:^|\s)[وف]?(?:دعم|يدعم|تدعم|الدعم|بدعم|لدعم)|تاييد|(?:^|\s)[وف]?(?:ايد|يويد|تويد)|مسانده|ساند"),
+    ("agreement", r"اتفاق|مذكره تفاهم|(?:^|\s)[وف]?(?:وقع|وقعت|توقيع|يوقع|توقع)(?:\s|$|ا)"),
+    ("cooperation", r"تعاون|شراك|شريك|تنسيق"),
+    ("military_move", r"مناور|(?:^|\s)[وبلف]?(?:ال)?قوات|عسكري|غارات|غاره|قصف|صواريخ|صاروخ|حشود|تدريبات"),
+    ("talks", r"محادثات|مباحثات|مفاوضات|مشاورات|اجتماع|لقاء|التقي|يلتقي|اتصال هاتفي|اتصالا هاتفيا|قمه|بحث|يبحث|تبحث"),
+    ("visit", r"زيار|(?:^|\s)[وف]?(?:زار|يزور|تزور)|وصل|يصل|تصل|استقبل|يستقبل"),
+    ("history", r"يذكر ان|(?:عام|سنه|منذ) (?:19|20)\d\d|تاريخ|سابق"),
+    ("reporting", r"افاد|ذكرت|ذكر|نقلت|وكاله|اعلن|حسب|وفقا|صحيفه|مصادر|تقرير|احصاي|بلغ|مليون|مليار|نسب"),
+)
+_EVENT_RE = [(name, re.compile(pattern)) for name, pattern in EVENT_CUES]
+_CONTINUES = re.compile(r"^\s*(?:[وف](?:قال|اضاف|تابع|اكد|اوضح|اشار|شدد|اعتبر|لفت|اعرب|ذكر|اردف|قالت|اضافت|اكدت)"
+                        r"|من جانب|من جهت|بدور|وبدور)")
+# Country names that are also common words or events; the pair is kept only when the sentence shows the state.
+_NEEDS_CONTEXT = {
+    "مالي": re.compile(r"باماكو|(?:في|دوله|جمهوريه|شمال|جنوب|حكومه|رييس|سلطات|جيش|الى|من) مالي(?:\s|$|[،.,])"),
+    "كوبا": re.compile(r"هافانا|كاسترو|(?:في|الى|مع|و|حكومه|رييس|خارجيه|وزير) كوبا(?! امريكا)"),
+}
+_JUNK = re.compile(r"https?://|www\.|@\w|#\w|اقرا ايضا|للمزيد|شاهد ايضا|تابعونا|الصوره:|صوره:|©")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Party:
+    """A target party: its canonical Arabic name and its region."""
+
+    name: str
+    region: str
+
+
+@dataclass
+class Candidate:
+    """One (sentence, target) pair to be labelled."""
+
+    doc_id: str
+    corpus: str
+    licence: str
+    title: str
+    sentence_index: int
+    sentence: str
+    target: str
+    holder_candidate: str | None
+    event_cue: str
+    region: str
+    id: str = ""
+    split: str = ""
+
+
+def _party_table() -> dict[str, Party]:
+    """Name key (:func:`normalize_name`) → party, for states, capitals, organisations and leaders."""
+    from babel import Locale
+
+    territories = Locale("ar").territories
+    table: dict[str, Party] = {}
+    for region, codes in _REGION_CODES.items():
+        for code in codes.split():
+            party = Party(_CANONICAL.get(code, territories[code]), region)
+            names = [territories[code], *filter(None, _ALIASES.get(code, "").split("|"))]
+            for name in names:
+                table.setdefault(normalize_name(name), party)
+    for canonical, region, variants in ORGANISATIONS:
+        for name in (canonical, *filter(None, variants.split("|"))):
+            table.setdefault(normalize_name(name), Party(canonical, region))
+    for canonical, region, variants in LEADERS:
+        for name in (canonical, *variants.split("|")):
+            table.setdefault(normalize_name(name), Party(canonical, region))
+    return table
+
+
+@lru_cache(maxsize=200_000)
+def _word_forms(word: str) -> tuple[str, ...]:
+    """Name keys of a word with its proclitics (و ف ب ل ك, «لل») stripped, for gazetteer lookup."""
+    forms = []
+    for prefix in _PROCLITICS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            rest = word[len(prefix):]
+            forms.append(rest[2:] if rest.startswith("ال") and len(rest) >= 4 else rest)
+    if word.startswith(("لل", "ولل", "فلل")):
+        forms.append(word.split("لل", 1)[1])
+    return tuple(forms)
+
+
+def find_parties(text: str, table: dict[str, Party], max_len: int = 7) -> list[Party]:
+    """Parties named in ``text`` (longest match first, in order), by gazetteer lookup of word n-grams."""
+    words = normalize_name(text).split()
+    first_words = _first_words(id(table), table)
+    found: list[Party] = []
+    index = 0
+    while index < len(words):
+        match = 0
+        if not any(form in first_words for form in _word_forms(words[index])):
+            index += 1
+            continue
+        for length in range(min(max_len, len(words) - index), 0, -1):
+            rest = " ".join(words[index + 1: index + length])
+            for form in _word_forms(words[index]):
+                party = table.get(f"{form} {rest}".strip())
+                if party is not None:
+                    found.append(party)
+                    match = length
+                    break
+            if match:
+                break
+        index += max(match, 1)
+    return found
+
+
+_FIRST_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _first_words(key: int, table: dict[str, Party]) -> frozenset[str]:
+    """First words of the gazetteer keys (cached per table), to skip words that start no name."""
+    if key not in _FIRST_WORDS:
+        _FIRST_WORDS[key] = frozenset(name.split()[0] for name in table)
+    return _FIRST_WORDS[key]
+
+
+def entity_party(text: str, label: str, table: dict[str, Party], nisba_keys: dict[str, Party]) -> Party | None:
+    """The party an LOC/ORG/PER entity names: a state, organisation or leader; or a government body of a state.
+
+    A government body («وزارة الخارجية الإيرانية», «الحكومة الليبية») keeps its own name as the
+    target, in its state's region.
+    """
+    key = normalize_name(text)
+    if label in ("LOC", "ORG"):
+        forms = _word_forms(key.split()[0]) if key else []
+        rest = " ".join(key.split()[1:])
+        for form in forms:
+            party = table.get(f"{form} {rest}".strip())
+            if party is not None:
+                return party
+    if label == "ORG":
+        words = key.split()
+        if words and any(words[0].endswith(head) or words[0] == head for head in _GOVERNMENT_HEADS):
+            for word in words[1:]:
+                party = nisba_keys.get(word) or table.get(word)
+                if party is not None and party.region not in ("UN/intl orgs", "NATO"):
+                    return Party(text.strip(), party.region)
+    if label == "PER":
+        for canonical, region, variants in LEADERS:
+            if any(normalize_name(v) in key for v in variants.split("|")):
+                return Party(canonical, region)
+    return None
+
+
+def _nisba_keys(table: dict[str, Party]) -> dict[str, Party]:
+    """Nisba adjective key → state («ايرانيه» → إيران), for government bodies named by nationality."""
+    keys: dict[str, Party] = {}
+    for key, party in table.items():
+        if " " in key or party.region in ("UN/intl orgs", "NATO"):
+            continue
+        stems = {key, key[:-1] if key.endswith(("ا", "ي")) else key, key[:-2] if key.endswith("يا") else key}
+        for stem in stems:
+            for ending in ("ي", "يه", "يون", "يين"):
+                keys.setdefault(stem + ending, party)
+    return keys
+
+
+def event_cue(sentence: str) -> str:
+    """The first event type whose keyword cue matches the normalised sentence (``other`` when none)."""
+    text = normalize(sentence)
+    for name, pattern in _EVENT_RE:
+        if pattern.search(text):
+            return name
+    return "other"
+
+
+def dedupe_key(sentence: str) -> str:
+    """Normalised letters only, to find near-identical sentences (wire copy repeated across papers)."""
+    return " ".join(_WORD.findall(normalize(sentence)))
+
+
+def iter_documents(corpus: str, max_docs: int | None) -> Iterator[tuple[str, str, str]]:
+    """``(doc_id, title, text)`` per article; ``text`` is ``title\\n\\nbody`` as in :func:`nlpkit.data.iter_corpus`."""
+    spec = CORPORA[corpus]
+    path = data_file(spec["path"], how_to_get=f"{corpus} raw corpus (docs/DATA.md)")
+    with lzma.open(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if max_docs is not None and number >= max_docs:
+                return
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            title = (record.get(spec["title"]) or "").strip()
+            body = (record.get(spec["body"]) or "").strip()
+            text = f"{title}\n\n{body}" if title and body else title or body
+            if corpus == "ant" and record.get("category") not in ANT_CATEGORIES:
+                continue
+            if corpus == "saudinewsnet" and zlib.crc32(str(record.get("url")).encode("utf-8")) % SAUDINEWSNET_EVERY:
+                continue
+            doc_id = f"ant:{record['id']}" if corpus == "ant" else f"saudinewsnet:{number:05d}"
+            if text:
+                yield doc_id, title, text
+
+
+@dataclass
+class Prefiltered:
+    """A document with the indices of its sentences that passed the prefilter."""
+
+    doc_id: str
+    corpus: str
+    title: str
+    text: str
+    sentences: list[tuple[int, int]]
+    keep: list[int]
+    regions: set[str]
+
+
+def prefilter(corpora: Sequence[str], max_docs: int | None, table: dict[str, Party]) -> list[Prefiltered]:
+    """Documents with at least one sentence of 8–60 words naming a party (no boilerplate, no duplicates)."""
+    seen_sentences: set[str] = set()
+    seen_docs: set[str] = set()
+    result = []
+    for corpus in corpora:
+        for doc_id, title, text in iter_documents(corpus, max_docs):
+            doc_key = dedupe_key(text[:400])
+            if doc_key in seen_docs:
+                continue
+            seen_docs.add(doc_key)
+            sentences = split_sentences(text)
+            spans = boilerplate_spans(text)
+            keep: list[int] = []
+            regions: set[str] = set()
+            for index, (start, end) in enumerate(sentences):
+                sentence = text[start:end]
+                if not MIN_WORDS <= len(sentence.split()) <= MAX_WORDS or "\n" in sentence.strip():
+                    continue
+                if _JUNK.search(normalize(sentence)) or (spans and inside((start, end), spans, text)):
+                    continue
+                parties = [party for party in find_parties(sentence, table)
+                           if party.name not in _NEEDS_CONTEXT or _NEEDS_CONTEXT[party.name].search(normalize(sentence))]
+                if not parties:
+                    continue
+                key = dedupe_key(sentence)
+                if key in seen_sentences:
+                    continue
+                seen_sentences.add(key)
+                keep.append(index)
+                regions.update(party.region for party in parties)
+            if keep:
+                result.append(Prefiltered(doc_id, corpus, title, text, sentences, keep, regions))
+    return result
+
+
+def choose_documents(docs: Sequence[Prefiltered], budget: int, rng: random.Random) -> list[Prefiltered]:
+    """Documents for the NER pass: round-robin over regions (ANT first), until ``budget`` sentences.
+
+    A document is queued under the rarest region it names, so rare regions get their documents.
+    """
+    rarity = Counter(region for doc in docs for region in doc.regions)
+    by_region: dict[str, list[Prefiltered]] = defaultdict(list)
+    for doc in docs:
+        by_region[min(doc.regions, key=lambda region: rarity[region])].append(doc)
+    queues = {}
+    for region, items in by_region.items():
+        ant = [doc for doc in items if doc.corpus == "ant"]
+        other = [doc for doc in items if doc.corpus != "ant"]
+        rng.shuffle(ant)
+        rng.shuffle(other)
+        queues[region] = ant + other
+    chosen: list[Prefiltered] = []
+    sentences = 0
+    while sentences < budget and any(queues.values()):
+        for region in sorted(queues):
+            if queues[region]:
+                doc = queues[region].pop(0)
+                chosen.append(doc)
+                sentences += min(len(doc.keep), MAX_PAIRS_PER_DOC + 2)
+    return chosen
+
+
+def run_ner(docs: Sequence[Prefiltered], table: dict[str, Party], log: bool = True) -> list[Candidate]:
+    """NER and holder rules on the prefiltered sentences; one candidate per (sentence, party target)."""
+    import nlpkit
+    from nlpkit.analysis.assemble import build_entities
+    from nlpkit.analysis.holders import attribute_holders
+    from nlpkit.analysis.nisba import drop_nisba
+    from nlpkit.analysis.targets import Target
+
+    analyzer = nlpkit.load("fast", threads=1)
+    nisba_keys = _nisba_keys(table)
+    candidates: list[Candidate] = []
+    started = time.time()
+    for chunk_start in range(0, len(docs), 16):
+        chunk = docs[chunk_start: chunk_start + 16]
+        asked = []
+        for doc in chunk:
+            indices = set(doc.keep)
+            for index in doc.keep:
+                start, end = doc.sentences[index]
+                if index and _CONTINUES.match(normalize(doc.text[start:end])):
+                    indices.add(index - 1)
+            asked.append([doc.sentences[index] for index in sorted(indices)])
+        predictions = analyzer.ner.predict_many([(doc.text, spans) for doc, spans in zip(chunk, asked, strict=True)])
+        for doc, spans in zip(chunk, predictions, strict=True):
+            entities, _ = build_entities(doc.text, drop_nisba(doc.text, spans, analyzer.places))
+            holders = attribute_holders(doc.text, doc.sentences, entities)
+            spec = CORPORA[doc.corpus]
+            for index in doc.keep:
+                start, end = doc.sentences[index]
+                targets: dict[str, Party] = {}
+                for entity in entities:
+                    if start <= entity.start < end and entity.label in ("LOC", "ORG", "PER"):
+                        party = entity_party(entity.text, entity.label, table, nisba_keys)
+                        context = _NEEDS_CONTEXT.get(party.name) if party is not None else None
+                        if context is not None and not context.search(normalize(doc.text[start:end])):
+                            continue
+                        if party is not None and not Target(party.name).is_holder(holders[index]) \
+                                and not _same_party(party.name, holders[index], table):
+                            targets.setdefault(party.name, party)
+                sentence = doc.text[start:end]
+                cue = event_cue(sentence)
+                for party in list(targets.values())[:MAX_TARGETS_PER_SENTENCE]:
+                    candidates.append(Candidate(doc.doc_id, doc.corpus, spec["licence"], doc.title, index, sentence,
+                                                party.name, holders[index], cue, party.region))
+        if log and (chunk_start // 16) % 25 == 0:
+            print(f"  NER {chunk_start + len(chunk)}/{len(docs)} documents, {len(candidates)} pairs, "
+                  f"{time.time() - started:.0f}s", file=sys.stderr, flush=True)
+    return candidates
+
+
+def _same_party(target: str, holder: str | None, table: dict[str, Party]) -> bool:
+    """True when the holder is the target party itself under another name («موسكو» for «روسيا»)."""
+    if holder is None:
+        return False
+    party = table.get(normalize_name(holder))
+    return party is not None and party.name == target
+
+
+def stratify(candidates: Sequence[Candidate], total: int, rng: random.Random) -> list[Candidate]:
+    """Round-robin over regions, then over event cues (likely-NONE cues twice per cycle); ANT first per cell.
+
+    At most :data:`MAX_PAIRS_PER_DOC` pairs per document.
+    """
+    cells: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        cells[(candidate.region, candidate.event_cue)].append(candidate)
+    for items in cells.values():
+        rng.shuffle(items)
+        items.sort(key=lambda item: item.corpus != "ant")
+    cues = [name for name, _ in EVENT_CUES] + ["other"] + list(NONE_CUES)
+    cursor = {region: 0 for region in REGIONS}
+    per_doc: Counter[str] = Counter()
+    chosen: list[Candidate] = []
+    while len(chosen) < total:
+        progress = False
+        for region in REGIONS:
+            for _ in range(len(cues)):
+                cue = cues[cursor[region] % len(cues)]
+                cursor[region] += 1
+                queue = cells.get((region, cue), [])
+                while queue and per_doc[queue[0].doc_id] >= MAX_PAIRS_PER_DOC:
+                    queue.pop(0)
+                if queue:
+                    candidate = queue.pop(0)
+                    per_doc[candidate.doc_id] += 1
+                    chosen.append(candidate)
+                    progress = True
+                    break
+            if len(chosen) >= total:
+                break
+        if not progress:
+            break
+    return chosen
+
+
+def assign_splits(chosen: list[Candidate], rng: random.Random) -> list[Candidate]:
+    """Whole documents to test (≈560 pairs), dev (≈340), train (the rest); ids ``ns-NNNNN`` in file order."""
+    by_doc: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in chosen:
+        by_doc[candidate.doc_id].append(candidate)
+    doc_ids = sorted(by_doc)
+    rng.shuffle(doc_ids)
+    counts = Counter()
+    for doc_id in doc_ids:
+        split = "test" if counts["test"] < TEST else "dev" if counts["dev"] < DEV else "train"
+        counts[split] += len(by_doc[doc_id])
+        for candidate in by_doc[doc_id]:
+            candidate.split = split
+    order = {"train": 0, "dev": 1, "test": 2}
+    ordered = sorted(chosen, key=lambda c: (order[c.split], c.corpus, c.doc_id, c.sentence_index, c.target))
+    for number, candidate in enumerate(ordered, start=1):
+        candidate.id = f"ns-{number:05d}"
+    return ordered
+
+
+def _row(candidate: Candidate) -> dict[str, object]:
+    """The JSON line of a candidate (field order as documented in ANNOTATE.md)."""
+    data = asdict(candidate)
+    keys = ("id", "split", "doc_id", "corpus", "licence", "title", "sentence_index", "sentence", "target",
+            "holder_candidate", "event_cue", "region")
+    return {key: data[key] for key in keys}
+
+
+def write_jsonl(path: Path, rows: Sequence[dict[str, object]]) -> None:
+    """UTF-8 JSON lines, no ASCII escaping."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def write_shards(ordered: list[Candidate], directory: Path, rng: random.Random) -> list[list[Candidate]]:
+    """11 shards of whole documents (documents shuffled), cut near equal pair counts."""
+    by_doc: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in ordered:
+        by_doc[candidate.doc_id].append(candidate)
+    doc_ids = list(by_doc)
+    rng.shuffle(doc_ids)
+    shards: list[list[Candidate]] = [[] for _ in range(SHARDS)]
+    done = 0
+    shard = 0
+    for doc_id in doc_ids:
+        while shard < SHARDS - 1 and done >= (shard + 1) * len(ordered) / SHARDS:
+            shard += 1
+        shards[shard].extend(by_doc[doc_id])
+        done += len(by_doc[doc_id])
+    for number, items in enumerate(shards, start=1):
+        write_jsonl(directory / f"shard_{number:02d}.jsonl", [_row(item) | {"shard": f"shard_{number:02d}"} for item in items])
+    return shards
+
+
+def double_set(shards: list[list[Candidate]], rng: random.Random) -> list[dict[str, object]]:
+    """200 train pairs for a second annotator, round-robin over event cues (one pair per document)."""
+    shard_of = {item.id: f"shard_{number:02d}" for number, items in enumerate(shards, start=1) for item in items}
+    by_cue: dict[str, list[Candidate]] = defaultdict(list)
+    for items in shards:
+        for item in items:
+            if item.split == "train":
+                by_cue[item.event_cue].append(item)
+    for items in by_cue.values():
+        rng.shuffle(items)
+    chosen: list[Candidate] = []
+    docs: set[str] = set()
+    while len(chosen) < DOUBLE and any(by_cue.values()):
+        for cue in sorted(by_cue):
+            while by_cue[cue] and by_cue[cue][0].doc_id in docs:
+                by_cue[cue].pop(0)
+            if by_cue[cue] and len(chosen) < DOUBLE:
+                item = by_cue[cue].pop(0)
+                chosen.append(item)
+                docs.add(item.doc_id)
+    chosen.sort(key=lambda item: item.id)
+    return [_row(item) | {"shard": shard_of[item.id]} for item in chosen]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: mine, stratify, split, write candidates, shards and the double-annotation set."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, type=Path, help="candidates.jsonl; shards go to shards/ beside it")
+    parser.add_argument("--corpora", default="ant,saudinewsnet")
+    parser.add_argument("--max-docs", type=int, default=None, help="read at most N documents per corpus")
+    parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--total", type=int, default=TOTAL)
+    args = parser.parse_args(argv)
+    corpora = [name.strip() for name in args.corpora.split(",") if name.strip()]
+    started = time.time()
+    table = _party_table()
+    docs = prefilter(corpora, args.max_docs, table)
+    print(f"prefilter: {len(docs)} documents, {sum(len(d.keep) for d in docs)} sentences, "
+          f"{time.time() - started:.0f}s", file=sys.stderr, flush=True)
+    chosen_docs = choose_documents(docs, OVERSAMPLE * args.total, random.Random(args.seed))
+    chosen_docs.sort(key=lambda doc: doc.doc_id)
+    print(f"NER on {len(chosen_docs)} documents, {sum(len(d.keep) for d in chosen_docs)} sentences",
+          file=sys.stderr, flush=True)
+    candidates = run_ner(chosen_docs, table)
+    print(f"candidates: {len(candidates)} pairs, {time.time() - started:.0f}s", file=sys.stderr, flush=True)
+    sample = stratify(candidates, args.total, random.Random(args.seed + 1))
+    ordered = assign_splits(sample, random.Random(args.seed + 2))
+    write_jsonl(args.out, [_row(item) for item in ordered])
+    shards = write_shards(ordered, args.out.parent / "shards", random.Random(args.seed + 3))
+    write_jsonl(args.out.parent / "shards" / "double.jsonl", double_set(shards, random.Random(args.seed + 4)))
+    summary = {
+        "pairs": len(ordered),
+        "documents": len({item.doc_id for item in ordered}),
+        "split": Counter(item.split for item in ordered),
+        "corpus": Counter(item.corpus for item in ordered),
+        "region": Counter(item.region for item in ordered),
+        "event_cue": Counter(item.event_cue for item in ordered),
+        "likely_none_share": round(sum(item.event_cue in NONE_CUES for item in ordered) / max(len(ordered), 1), 3),
+        "shards": [len(items) for items in shards],
+        "seconds": round(time.time() - started),
+    }
+    print(json.dumps(summary, ensure_ascii=False, indent=1, default=dict))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
