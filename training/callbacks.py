@@ -29,5 +29,5 @@ class EtaLogger(TrainerCallback):
         elapsed = time.perf_counter() - self._t0
         per_step = elapsed / done if done else float("nan")
         eta = per_step * (state.max_steps - state.global_step) if done else float("nan")
-        shown = {k: round(v, 4) if isinstance(v, float) else v for k, v in logs.items()}
+        shown = {k: float(f"{v:.4g}") if isinstance(v, float) else v for k, v in logs.items()}
         logger.info("step %d/%d  %.2fs/step  ETA %.0fs  %s", state.global_step, state.max_steps, per_step, eta, shown)

@@ -63,6 +63,7 @@ def training_arguments(config: Config, *, has_eval: bool, metric: str | None = N
         use_cpu=t.bf16 and not torch.cuda.is_available(),
         report_to="none",
         dataloader_num_workers=t.dataloader_num_workers,
+        train_sampling_strategy="group_by_length" if t.group_by_length else "random",
         dataloader_pin_memory=False,
         disable_tqdm=not _interactive(),
     )

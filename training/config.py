@@ -64,6 +64,10 @@ class ModelConfig(_Section):
     tokenizer: str | None = Field(None, description="Tokenizer dir/name if it differs from name_or_path.")
     architecture: ArchitectureConfig = Field(default_factory=ArchitectureConfig)
     max_length: int = Field(128, gt=8)
+    freeze_word_embeddings: bool = Field(
+        False, description="ner/stance: keep the input word embeddings fixed (large multilingual vocabularies).")
+    freeze_layers: int = Field(
+        0, ge=0, description="ner/stance: also keep the lowest N encoder layers fixed (less backward work on a CPU).")
     init_embeddings: Literal["word2vec"] | None = Field(
         None, description="mlm: initialise input embeddings with skip-gram vectors trained on the same text.")
 
@@ -100,6 +104,8 @@ class TrainConfig(_Section):
     best_on: Literal["first", "mean"] = Field(
         "first", description="Best checkpoint by the first eval set's metric, or by its mean over all eval sets.")
     dataloader_num_workers: int = Field(0, ge=0)
+    group_by_length: bool = Field(
+        False, description="Batch inputs of similar length together (less padding; faster on CPU).")
 
 
 class Config(_Section):

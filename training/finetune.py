@@ -21,7 +21,7 @@ import torch
 import yaml
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer, TrainingArguments
 
-from nlpkit.errors import ModelLoadError
+from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.loading import load_tokenizer
 from training.callbacks import EtaLogger
 from training.common import Stopwatch, prepare_run, resume_checkpoint, training_arguments, write_metrics
@@ -73,6 +73,25 @@ def load_model(spec: TaskSpec, name_or_path: str, **kwargs: Any) -> PreTrainedMo
         raise ModelLoadError(f"Cannot load a {spec.name} model from {name_or_path!r}: {error}") from None
 
 
+def freeze(model: PreTrainedModel, *, word_embeddings: bool, layers: int) -> None:
+    """Keep the word embeddings and/or the whole embedding block plus the lowest ``layers`` encoder layers fixed.
+
+    Raises:
+        ConfigError: more layers than the encoder has, or a model without a BERT-style ``encoder.layer`` list.
+    """
+    if word_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
+    if not layers:
+        return
+    encoder = getattr(model.base_model, "encoder", None)
+    blocks = getattr(encoder, "layer", None)
+    if blocks is None or layers > len(blocks):
+        raise ConfigError(f"model.freeze_layers={layers}: the model has {len(blocks) if blocks is not None else 'no'} "
+                          "BERT-style encoder layers; use a smaller number.")
+    for module in (model.base_model.embeddings, *blocks[:layers]):
+        module.requires_grad_(False)
+
+
 def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
     """Train ``spec`` as configured; save model, tokenizer, metrics.json, report.txt in ``output_dir``."""
     require_sources(config)
@@ -91,6 +110,7 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
                 {p.name: p.size for p in parts})
     model = load_model(spec, config.model.name_or_path, num_labels=len(spec.labels), id2label=id2label,
                        label2id={label: i for i, label in id2label.items()})
+    freeze(model, word_embeddings=config.model.freeze_word_embeddings, layers=config.model.freeze_layers)
     trainer = Trainer(
         model=model,
         args=training_arguments(config, has_eval=bool(parts), metric=spec.best_metric),
