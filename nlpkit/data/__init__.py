@@ -5,7 +5,7 @@
 ['id', 'tokens', 'tags', 'source', 'annotated_types']
 
 Shared data comes from the data directory (``$NLPKIT_DATA``, default ``../shared/data``);
-``seeds_ner``/``seeds_stance`` and ``authored`` are files of the project checkout itself.
+``seeds_ner``/``seeds_stance``, ``authored`` and ``news_stance`` are files of the project checkout itself.
 Schemas, mapping tables and split rules: ``docs/DATA.md``.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import datasets
 
-from nlpkit.data.readers import anercorp, ans, authored, fane, mawqif, seeds, wojood
+from nlpkit.data.readers import anercorp, ans, authored, fane, mawqif, news_stance, seeds, wojood
 from nlpkit.data.readers._common import resolve_split
 from nlpkit.errors import UnknownDatasetError, UnknownSplitError
 from nlpkit.data.readers.corpus import iter_corpus, iter_dataset_text
@@ -55,6 +55,7 @@ _REGISTRY: dict[str, _Entry] = {
     "ans": _Entry("stance", ans.SPLITS, lambda s, d: ans.load(s, data_dir=d)),
     "seeds_stance": _Entry("stance", seeds.SPLITS, lambda s, d: seeds.load_stance(s)),
     "authored": _Entry("stance", authored.SPLITS, lambda s, d: authored.load(s)),
+    "news_stance": _Entry("stance", news_stance.SPLITS, lambda s, d: news_stance.load(s)),
 }
 
 NER_DATASETS: frozenset[str] = frozenset(n for n, e in _REGISTRY.items() if e.task == "ner")

@@ -1,0 +1,75 @@
+"""The news stance set: building it from candidates and labels, agreement, and the reader's document splits."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from nlpkit.data import load
+from training.news_stance import LabelFileError, build, cohen_kappa, main
+
+ROOT = Path(__file__).resolve().parents[1] / "training" / "data" / "news_stance"
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def _candidate(i: int, split: str, doc: str) -> dict:
+    return {"id": f"ns-{i:05d}", "split": split, "doc_id": doc, "corpus": "ant", "licence": "Apache-2.0",
+            "sentence": f"فرضت واشنطن عقوبات جديدة على طهران {i}.", "target": "طهران", "holder_candidate": "واشنطن",
+            "region": "Iran"}
+
+
+def _label(i: int, label: str, keep: bool = True, holder: str | None = "الولايات المتحدة") -> dict:
+    return {"id": f"ns-{i:05d}", "label": label, "holder": holder, "event": "sanctions", "target": "إيران", "keep": keep}
+
+
+@pytest.fixture()
+def root(tmp_path: Path) -> Path:
+    candidates = [_candidate(1, "train", "ant:1"), _candidate(2, "train", "ant:1"), _candidate(3, "test", "ant:2")]
+    _write(tmp_path / "candidates.jsonl", candidates)
+    _write(tmp_path / "shards" / "shard_01.jsonl", candidates)
+    _write(tmp_path / "labels" / "shard_01.jsonl", [_label(1, "AGAINST"), _label(2, "NONE", keep=False), _label(3, "AGAINST")])
+    _write(tmp_path / "labels" / "double.jsonl", [_label(1, "AGAINST"), _label(3, "NONE", holder=None)])
+    return tmp_path
+
+
+def test_build_keeps_labelled_pairs_and_measures_agreement(root: Path) -> None:
+    stats = build(root)
+    rows = [json.loads(line) for line in (root / "news_stance.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["ns-00001", "ns-00003"]  # keep: false is left out
+    assert rows[0]["target"] == "إيران" and rows[0]["text"].startswith("فرضت واشنطن") and rows[0]["holder"] == "الولايات المتحدة"
+    assert stats["per_split"] == {"train": {"AGAINST": 1}, "dev": {}, "test": {"AGAINST": 1}}
+    assert stats["agreement"]["pairs"] == 2 and stats["agreement"]["label_agreement"] == 0.5
+    assert stats["agreement"]["label_disagreements"] == {"AGAINST->NONE": 1}
+
+
+def test_label_files_must_match_their_shard(root: Path, capsys: pytest.CaptureFixture) -> None:
+    _write(root / "labels" / "shard_01.jsonl", [_label(1, "AGAINST"), _label(3, "AGAINST")])
+    with pytest.raises(LabelFileError, match="ids differ"):
+        build(root)
+    _write(root / "labels" / "shard_01.jsonl", [_label(1, "AGAINST"), _label(2, "PRO"), _label(3, "AGAINST")])
+    assert main(["--root", str(root)]) == 2
+    assert "label 'PRO'" in capsys.readouterr().err
+
+
+def test_cohen_kappa() -> None:
+    assert cohen_kappa(["A", "B", "A", "B"], ["A", "B", "A", "B"]) == 1.0
+    assert cohen_kappa(["A", "A", "B", "B"], ["A", "B", "A", "B"]) == 0.0
+
+
+@pytest.mark.skipif(not (ROOT / "news_stance.jsonl").is_file(), reason="news stance set not built in this checkout")
+def test_shipped_news_stance_splits_by_document() -> None:
+    rows = [json.loads(line) for line in (ROOT / "news_stance.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = {split: {r["doc_id"] for r in rows if r["split"] == split} for split in ("train", "dev", "test")}
+    assert not docs["train"] & docs["test"] and not docs["train"] & docs["dev"] and not docs["dev"] & docs["test"]
+    test = load("news_stance", "test")
+    assert len(test) >= 500 and set(test["label"]) == {"FAVOR", "AGAINST", "NONE"}
+    assert Counter(test["label"])["NONE"] / len(test) >= 0.25
+    assert len(load("news_stance", "all")) == len(rows) >= 2500
+    assert all(r["licence"].startswith(("Apache", "CC BY-NC-SA")) for r in rows)
