@@ -23,9 +23,21 @@ Pipeline, deterministic for a given ``--seed``:
 5. **Split** by whole documents (test, dev, train), assign ids ``ns-NNNNN``, write
    ``candidates.jsonl``, 11 shards of whole documents and a 200-pair double-annotation set.
 
+An **extra batch** (``--extra``) adds candidates after annotation showed which ones are noise.
+It skips every document of the existing ``candidates.jsonl`` (and sentences seen there), numbers
+its ids after the highest existing ``ns-`` id, fills the requested pairs per split (``--test``,
+``--dev``, ``--train``) and writes ``candidates_extra.jsonl`` with shards numbered after the
+existing ones (no double set). It also filters cheap noise: sentences about sport or markets,
+sentences without an event verb (the target must act or be acted upon), and targets that are
+only a place («في تونس»), part of a longer name («نداء تونس», «روسيا اليوم», «مركز … روسيا»)
+or an NER misreading («المالي», «القطر», «تشاد» the verb); and it weights the sample toward
+cues that give FAVOR/AGAINST, keeping about a quarter of likely-NONE cues.
+
 Usage::
 
     python -m training.mine_stance --out training/data/news_stance/candidates.jsonl
+    python -m training.mine_stance --extra --test 330 --train 570 \\
+        --out training/data/news_stance/candidates_extra.jsonl
 """
 
 from __future__ import annotations
@@ -39,8 +51,8 @@ import sys
 import time
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,6 +79,14 @@ SHARDS = 11
 DOUBLE = 200
 OVERSAMPLE = 4
 NONE_CUES = ("talks", "visit", "reporting", "history")
+EXTRA_TEST, EXTRA_DEV, EXTRA_TRAIN = 330, 0, 570
+EXTRA_SHARDS = 3
+EXTRA_NONE_SHARE = 0.25
+"""Share of likely-NONE cues in an extra batch; the rest comes from :data:`POLAR_CUES`."""
+POLAR_CUES = ("sanctions", "asset_freeze", "ban", "expulsion", "accusation", "warning", "condemnation", "concern",
+              "refusal", "territorial_claim", "military_move", "agreement", "cooperation", "support", "praise",
+              "congratulation", "mediation")
+"""Event cues whose pairs are often FAVOR or AGAINST (weighted up in an extra batch)."""
 
 REGIONS = ("US", "China", "Russia", "EU/Europe", "Gulf", "Arab states", "Iran", "Turkey",
            "Israel/Palestine", "UN/intl orgs", "NATO", "Japan/Asia", "Africa", "Other")
@@ -172,6 +192,114 @@ _NEEDS_CONTEXT = {
 }
 _JUNK = re.compile(r"https?://|www\.|@\w|#\w|اقرا ايضا|للمزيد|شاهد ايضا|تابعونا|الصوره:|صوره:|©")
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def _words_pattern(words: str, proclitics: str = "[وفل]?(?:ال)?") -> re.Pattern[str]:
+    """A regex over normalised text matching any of the space-separated ``words`` as a whole word."""
+    forms = "|".join(sorted({re.escape(normalize(word)) for word in words.split()}, key=len, reverse=True))
+    return re.compile(rf"(?:^|[^\w]){proclitics}(?:{forms})(?![\w])")
+
+
+# Extra batch only: sentences about sport or markets, where states are teams, venues or indices.
+_SPORT = _words_pattern("مباراة مباريات منتخب بطولة كأس لاعب لاعبين لاعبو لاعبي هدفا هدفين مدرب ملعب مونديال "
+                        "أولمبي الأولمبية تصفيات فيفا نادي")
+_SPORT_PHRASES = re.compile(r"الدوري|كره (?:القدم|السله|اليد|الطاوله)|(?:سجل|احرز|يسجل|تسجيل|احراز)\w* (?:ال)?هدف")
+_ECONOMY = _words_pattern("بورصة أسهم سهم برميل تداولات الروبل")
+_ECONOMY_PHRASES = re.compile(r"سعر (?:ال)?صرف|الناتج المحلي|موشر (?:ال)?(?:سوق|بورص|اسهم|نيكي|داو|ناسداك|فوتسي|داكس|كاك)")
+# The target must act or be acted upon: a word of the event-cue lists (reporting: its verbs only; history: none).
+_ACT_CUES = [pattern for name, pattern in _EVENT_RE if name not in ("reporting", "history")]
+_ACT_CUES.append(re.compile(r"(?:^|\s)[وف]?(?:افاد|افادت|ذكرت|ذكر|نقلت|اعلن|اعلنت)(?:\s|$)"))
+# Names that are also words («تشاد» is built, «بنين» boys): kept only when the sentence shows the state.
+_NEEDS_CONTEXT_EXTRA = {
+    "تشاد": re.compile(r"نجامينا|انجامينا|(?:في|دوله|جمهوريه|رييس|حكومه|سلطات|جيش|الى|من|مع|و) تشاد(?:\s|$|[،.,])"),
+    "بنين": re.compile(r"كوتونو|بورتو نوفو|(?:في|دوله|جمهوريه|رييس|حكومه|سلطات|جيش|الى|مع) بنين(?:\s|$|[،.,])"),
+}
+# A mention right after one of these words is part of a longer name (party, outlet, company, venue) or an office.
+_NAME_HEADS = frozenset(normalize(word) for word in (
+    "نداء تحيا آفاق حزب حركة كتلة مركز بنك مصرف بورصة جامعة مطار ميناء مرفأ بلدية والي ولاية قناة إذاعة "
+    "تلفزيون صحيفة جريدة وكالة منتخب نادي ملعب قطار شركة مؤسسة مهرجان معرض فندق مستشفى شارع").split())
+# One-word names whose form with the article is a common word («المالي» financial, «القطر» the country, «البنين» boys).
+_ARTICLE_MISREADS = frozenset(normalize(name) for name in ("مالي", "قطر", "بنين"))
+# A mention followed by one of these words is part of a longer name («روسيا اليوم», «تونس الإرادة»).
+_NAME_TAILS = {normalize(name): frozenset(normalize(word) for word in tails.split()) for name, tails in (
+    ("روسيا", "اليوم"), ("فرنسا", "24"), ("تونس", "أفريقيا إفريقيا الإرادة أولا المالي الكبرى"),
+    ("قطر", "للبترول الخيرية"), ("مصر", "للطيران القوية الجديدة"))}
+# A mention right after one of these words is a place, not a party («في تونس», «شمال مالي», «بتوقيت موسكو»).
+_PLACE_HEADS = frozenset(normalize(word) for word in (
+    "في داخل أنحاء عاصمة شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط مدينة بتوقيت توقيت مقاطعة إقليم").split())
+# «بـ» + a state is «in» the state unless a relation or an event word comes before («ندد بإسرائيل»).
+_RELATION = re.compile(r"علاق|اعترف|اعتراف|اتصل|التقي|تربط|ربط|الحق|الحقت|طالب|يطالب|تطالب")
+_CLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _bare(word: str) -> set[str]:
+    """Forms of a normalised word without proclitics and article («وللحزب» → «حزب»), the word itself included."""
+    forms = {word}
+    for clitic in _CLITICS:
+        if word.startswith(clitic) and len(word) - len(clitic) >= 2:
+            rest = word[len(clitic):]
+            forms.add(rest)
+            if rest.startswith("ال") and len(rest) >= 4:
+                forms.add(rest[2:])
+            if clitic.endswith("ل") and rest.startswith("ل") and len(rest) >= 3:
+                forms.add(rest[1:])
+    return forms
+
+
+def _with_article(head: str, name: str) -> bool:
+    """True when ``head`` is ``name`` (one of :data:`_ARTICLE_MISREADS`) with the article («القطر», «للبنين»)."""
+    if name not in _ARTICLE_MISREADS:
+        return False
+    return any(head == f"{clitic}ال{name}" for clitic in ("", "و", "ف", "ب", "ك", "وب", "فب", "وك")) or \
+        any(head == f"{clitic}لل{name}" for clitic in ("", "و", "ف"))
+
+
+def sentence_noise(sentence: str) -> str | None:
+    """Why an extra-batch sentence is skipped (``sport``, ``economy``, ``no_event_cue``), or None.
+
+    Market news is kept when it has a cue of :data:`POLAR_CUES` (sanctions hitting the rouble).
+    """
+    text = normalize(sentence)
+    if _SPORT.search(text) or _SPORT_PHRASES.search(text):
+        return "sport"
+    if (_ECONOMY.search(text) or _ECONOMY_PHRASES.search(text)) and event_cue(sentence) not in POLAR_CUES:
+        return "economy"
+    if not any(pattern.search(text) for pattern in _ACT_CUES):
+        return "no_event_cue"
+    return None
+
+
+def mention_noise(sentence: str, start: int, end: int, party: Party, table: dict[str, Party]) -> str | None:
+    """Why the mention ``sentence[start:end]`` of ``party`` is not the party itself, or None.
+
+    ``misread`` («المالي», «القطر»: a word the NER took for a state), ``context`` (a name that is
+    also a word, with no sign of the state), ``inside_name`` (part of a longer name: «نداء تونس»,
+    «روسيا اليوم», «مركز … روسيا», «بلدية تونس»), ``place`` (only a location: «في الصين»,
+    «بتونس» with no relation or event word before it). A target is kept when one of its
+    mentions passes.
+    """
+    surface = _TOKEN.findall(normalize(sentence[start:end]))
+    before = _TOKEN.findall(normalize(sentence[:start]))
+    after = _TOKEN.findall(normalize(sentence[end:]))
+    if not surface:
+        return "misread"
+    head = surface[0]
+    if _with_article(head, normalize(party.name)):
+        return "misread"
+    context = _NEEDS_CONTEXT_EXTRA.get(party.name)
+    if context is not None and not context.search(normalize(sentence)):
+        return "context"
+    previous = before[-1] if before else ""
+    if _bare(previous) & _NAME_HEADS or (after and after[0] in _NAME_TAILS.get(surface[-1], frozenset())):
+        return "inside_name"
+    if _bare(previous) & _PLACE_HEADS:
+        return "place"
+    for clitic in ("ب", "وب", "فب"):
+        if head.startswith(clitic) and table.get(normalize_name(" ".join([head[len(clitic):], *surface[1:]]))):
+            if not _RELATION.search(previous) and not any(pattern.search(previous) for _, pattern in _EVENT_RE):
+                return "place"
+    return None
 
 
 @dataclass(frozen=True)
@@ -360,9 +488,30 @@ class Prefiltered:
     regions: set[str]
 
 
-def prefilter(corpora: Sequence[str], max_docs: int | None, table: dict[str, Party]) -> list[Prefiltered]:
-    """Documents with at least one sentence of 8–60 words naming a party (no boilerplate, no duplicates)."""
-    seen_sentences: set[str] = set()
+@dataclass
+class ExtraFilter:
+    """What an extra batch leaves out: documents and sentences already mined, and noise (counted per reason)."""
+
+    documents: frozenset[str]
+    sentences: frozenset[str]
+    dropped: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def from_candidates(cls, path: Path) -> ExtraFilter:
+        """The documents and sentence keys (:func:`dedupe_key`) of an existing ``candidates.jsonl``."""
+        with path.open(encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle if line.strip()]
+        return cls(frozenset(row["doc_id"] for row in rows), frozenset(dedupe_key(row["sentence"]) for row in rows))
+
+
+def prefilter(corpora: Sequence[str], max_docs: int | None, table: dict[str, Party],
+              extra: ExtraFilter | None = None) -> list[Prefiltered]:
+    """Documents with at least one sentence of 8–60 words naming a party (no boilerplate, no duplicates).
+
+    With ``extra``, documents and sentences already mined are skipped, and so are sentences that
+    :func:`sentence_noise` rejects.
+    """
+    seen_sentences: set[str] = set(extra.sentences) if extra is not None else set()
     seen_docs: set[str] = set()
     result = []
     for corpus in corpora:
@@ -371,6 +520,8 @@ def prefilter(corpora: Sequence[str], max_docs: int | None, table: dict[str, Par
             if doc_key in seen_docs:
                 continue
             seen_docs.add(doc_key)
+            if extra is not None and doc_id in extra.documents:
+                continue
             sentences = split_sentences(text)
             spans = boilerplate_spans(text)
             keep: list[int] = []
@@ -385,6 +536,10 @@ def prefilter(corpora: Sequence[str], max_docs: int | None, table: dict[str, Par
                            if party.name not in _NEEDS_CONTEXT or _NEEDS_CONTEXT[party.name].search(normalize(sentence))]
                 if not parties:
                     continue
+                noise = sentence_noise(sentence) if extra is not None else None
+                if noise is not None:
+                    extra.dropped[f"sentence:{noise}"] += 1
+                    continue
                 key = dedupe_key(sentence)
                 if key in seen_sentences:
                     continue
@@ -396,10 +551,12 @@ def prefilter(corpora: Sequence[str], max_docs: int | None, table: dict[str, Par
     return result
 
 
-def choose_documents(docs: Sequence[Prefiltered], budget: int, rng: random.Random) -> list[Prefiltered]:
+def choose_documents(docs: Sequence[Prefiltered], budget: int, rng: random.Random,
+                     first: Callable[[Prefiltered], bool] | None = None) -> list[Prefiltered]:
     """Documents for the NER pass: round-robin over regions (ANT first), until ``budget`` sentences.
 
-    A document is queued under the rarest region it names, so rare regions get their documents.
+    A document is queued under the rarest region it names, so rare regions get their documents;
+    documents for which ``first`` is true go before the others of their region.
     """
     rarity = Counter(region for doc in docs for region in doc.regions)
     by_region: dict[str, list[Prefiltered]] = defaultdict(list)
@@ -412,6 +569,8 @@ def choose_documents(docs: Sequence[Prefiltered], budget: int, rng: random.Rando
         rng.shuffle(ant)
         rng.shuffle(other)
         queues[region] = ant + other
+        if first is not None:
+            queues[region].sort(key=lambda doc: not first(doc))
     chosen: list[Prefiltered] = []
     sentences = 0
     while sentences < budget and any(queues.values()):
@@ -423,8 +582,12 @@ def choose_documents(docs: Sequence[Prefiltered], budget: int, rng: random.Rando
     return chosen
 
 
-def run_ner(docs: Sequence[Prefiltered], table: dict[str, Party], log: bool = True) -> list[Candidate]:
-    """NER and holder rules on the prefiltered sentences; one candidate per (sentence, party target)."""
+def run_ner(docs: Sequence[Prefiltered], table: dict[str, Party], log: bool = True,
+            extra: ExtraFilter | None = None) -> list[Candidate]:
+    """NER and holder rules on the prefiltered sentences; one candidate per (sentence, party target).
+
+    With ``extra``, a party is a target only when one of its mentions passes :func:`mention_noise`.
+    """
     import nlpkit
     from nlpkit.analysis.assemble import build_entities
     from nlpkit.analysis.holders import attribute_holders
@@ -453,6 +616,7 @@ def run_ner(docs: Sequence[Prefiltered], table: dict[str, Party], log: bool = Tr
             for index in doc.keep:
                 start, end = doc.sentences[index]
                 targets: dict[str, Party] = {}
+                noise: dict[str, str] = {}
                 for entity in entities:
                     if start <= entity.start < end and entity.label in ("LOC", "ORG", "PER"):
                         party = entity_party(entity.text, entity.label, table, nisba_keys)
@@ -461,7 +625,14 @@ def run_ner(docs: Sequence[Prefiltered], table: dict[str, Party], log: bool = Tr
                             continue
                         if party is not None and not Target(party.name).is_holder(holders[index]) \
                                 and not _same_party(party.name, holders[index], table):
-                            targets.setdefault(party.name, party)
+                            reason = None if extra is None else mention_noise(
+                                doc.text[start:end], entity.start - start, entity.end - start, party, table)
+                            if reason is None:
+                                targets.setdefault(party.name, party)
+                            else:
+                                noise.setdefault(party.name, reason)
+                if extra is not None:
+                    extra.dropped.update(f"target:{reason}" for name, reason in noise.items() if name not in targets)
                 sentence = doc.text[start:end]
                 cue = event_cue(sentence)
                 for party in list(targets.values())[:MAX_TARGETS_PER_SENTENCE]:
@@ -486,16 +657,48 @@ def stratify(candidates: Sequence[Candidate], total: int, rng: random.Random) ->
 
     At most :data:`MAX_PAIRS_PER_DOC` pairs per document.
     """
+    cells = _cells(candidates, rng)
+    cues = [name for name, _ in EVENT_CUES] + ["other"] + list(NONE_CUES)
+    chosen: list[Candidate] = []
+    _round_robin(cells, cues, total, Counter(), chosen)
+    return chosen
+
+
+def stratify_weighted(candidates: Sequence[Candidate], total: int, rng: random.Random,
+                      none_share: float = EXTRA_NONE_SHARE) -> list[Candidate]:
+    """Like :func:`stratify`, but ``1 - none_share`` of the pairs from :data:`POLAR_CUES` cells.
+
+    The polar cues are filled first (round-robin over regions, then cues), then the likely-NONE
+    cues up to ``total``; a shortfall of either is made up from the other, ``other`` last.
+    """
+    cells = _cells(candidates, rng)
+    per_doc: Counter[str] = Counter()
+    chosen: list[Candidate] = []
+    _round_robin(cells, list(POLAR_CUES), total - round(total * none_share), per_doc, chosen)
+    _round_robin(cells, list(NONE_CUES), total, per_doc, chosen)
+    _round_robin(cells, list(POLAR_CUES), total, per_doc, chosen)
+    _round_robin(cells, ["other"], total, per_doc, chosen)
+    return chosen
+
+
+def _cells(candidates: Sequence[Candidate], rng: random.Random) -> dict[tuple[str, str], list[Candidate]]:
+    """Candidates per (region, event cue), shuffled, ANT first."""
     cells: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         cells[(candidate.region, candidate.event_cue)].append(candidate)
     for items in cells.values():
         rng.shuffle(items)
         items.sort(key=lambda item: item.corpus != "ant")
-    cues = [name for name, _ in EVENT_CUES] + ["other"] + list(NONE_CUES)
+    return cells
+
+
+def _round_robin(cells: dict[tuple[str, str], list[Candidate]], cues: Sequence[str], total: int,
+                 per_doc: Counter[str], chosen: list[Candidate]) -> None:
+    """Append to ``chosen`` until it holds ``total`` pairs: round-robin over regions, then over ``cues``.
+
+    Pops the cells it takes from; at most :data:`MAX_PAIRS_PER_DOC` pairs per document (``per_doc``).
+    """
     cursor = {region: 0 for region in REGIONS}
-    per_doc: Counter[str] = Counter()
-    chosen: list[Candidate] = []
     while len(chosen) < total:
         progress = False
         for region in REGIONS:
@@ -515,11 +718,14 @@ def stratify(candidates: Sequence[Candidate], total: int, rng: random.Random) ->
                 break
         if not progress:
             break
-    return chosen
 
 
-def assign_splits(chosen: list[Candidate], rng: random.Random) -> list[Candidate]:
-    """Whole documents to test (≈560 pairs), dev (≈340), train (the rest); ids ``ns-NNNNN`` in file order."""
+def assign_splits(chosen: list[Candidate], rng: random.Random, test: int = TEST, dev: int = DEV,
+                  first_id: int = 1) -> list[Candidate]:
+    """Whole documents to test (≈``test`` pairs), dev (≈``dev``), train (the rest).
+
+    Ids ``ns-NNNNN`` in file order, from ``first_id``.
+    """
     by_doc: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in chosen:
         by_doc[candidate.doc_id].append(candidate)
@@ -527,13 +733,13 @@ def assign_splits(chosen: list[Candidate], rng: random.Random) -> list[Candidate
     rng.shuffle(doc_ids)
     counts = Counter()
     for doc_id in doc_ids:
-        split = "test" if counts["test"] < TEST else "dev" if counts["dev"] < DEV else "train"
+        split = "test" if counts["test"] < test else "dev" if counts["dev"] < dev else "train"
         counts[split] += len(by_doc[doc_id])
         for candidate in by_doc[doc_id]:
             candidate.split = split
     order = {"train": 0, "dev": 1, "test": 2}
     ordered = sorted(chosen, key=lambda c: (order[c.split], c.corpus, c.doc_id, c.sentence_index, c.target))
-    for number, candidate in enumerate(ordered, start=1):
+    for number, candidate in enumerate(ordered, start=first_id):
         candidate.id = f"ns-{number:05d}"
     return ordered
 
@@ -554,22 +760,23 @@ def write_jsonl(path: Path, rows: Sequence[dict[str, object]]) -> None:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def write_shards(ordered: list[Candidate], directory: Path, rng: random.Random) -> list[list[Candidate]]:
-    """11 shards of whole documents (documents shuffled), cut near equal pair counts."""
+def write_shards(ordered: list[Candidate], directory: Path, rng: random.Random, count: int = SHARDS,
+                 first: int = 1) -> list[list[Candidate]]:
+    """``count`` shards of whole documents (documents shuffled), cut near equal pair counts, numbered from ``first``."""
     by_doc: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in ordered:
         by_doc[candidate.doc_id].append(candidate)
     doc_ids = list(by_doc)
     rng.shuffle(doc_ids)
-    shards: list[list[Candidate]] = [[] for _ in range(SHARDS)]
+    shards: list[list[Candidate]] = [[] for _ in range(count)]
     done = 0
     shard = 0
     for doc_id in doc_ids:
-        while shard < SHARDS - 1 and done >= (shard + 1) * len(ordered) / SHARDS:
+        while shard < count - 1 and done >= (shard + 1) * len(ordered) / count:
             shard += 1
         shards[shard].extend(by_doc[doc_id])
         done += len(by_doc[doc_id])
-    for number, items in enumerate(shards, start=1):
+    for number, items in enumerate(shards, start=first):
         write_jsonl(directory / f"shard_{number:02d}.jsonl", [_row(item) | {"shard": f"shard_{number:02d}"} for item in items])
     return shards
 
@@ -599,44 +806,95 @@ def double_set(shards: list[list[Candidate]], rng: random.Random) -> list[dict[s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: mine, stratify, split, write candidates, shards and the double-annotation set."""
+    """Command line: mine, stratify, split, write candidates, shards and (first batch) the double-annotation set."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, type=Path, help="candidates.jsonl; shards go to shards/ beside it")
     parser.add_argument("--corpora", default="ant,saudinewsnet")
     parser.add_argument("--max-docs", type=int, default=None, help="read at most N documents per corpus")
     parser.add_argument("--seed", type=int, default=12)
-    parser.add_argument("--total", type=int, default=TOTAL)
+    parser.add_argument("--total", type=int, default=TOTAL, help="pairs of the first batch (with --train: ignored)")
+    parser.add_argument("--extra", action="store_true",
+                        help="mine an extra batch: new documents only, ids and shards after the existing ones, noise filters")
+    parser.add_argument("--existing", type=Path, default=None,
+                        help="with --extra: the candidates mined before (default: candidates.jsonl beside --out)")
+    parser.add_argument("--test", type=int, default=None, help=f"test pairs (default {TEST}; --extra: {EXTRA_TEST})")
+    parser.add_argument("--dev", type=int, default=None, help=f"dev pairs (default {DEV}; --extra: {EXTRA_DEV})")
+    parser.add_argument("--train", type=int, default=None,
+                        help=f"train pairs (default: the rest of --total; --extra: {EXTRA_TRAIN})")
+    parser.add_argument("--shards", type=int, default=None, help=f"shards (default {SHARDS}; --extra: {EXTRA_SHARDS})")
+    parser.add_argument("--oversample", type=float, default=OVERSAMPLE,
+                        help="NER on about this many prefiltered sentences per wanted pair")
     args = parser.parse_args(argv)
     corpora = [name.strip() for name in args.corpora.split(",") if name.strip()]
+    test = args.test if args.test is not None else EXTRA_TEST if args.extra else TEST
+    dev = args.dev if args.dev is not None else EXTRA_DEV if args.extra else DEV
+    train = args.train if args.train is not None else EXTRA_TRAIN if args.extra else None
+    total = test + dev + train if train is not None else args.total
+    shard_count = args.shards if args.shards is not None else EXTRA_SHARDS if args.extra else SHARDS
+    shard_dir = args.out.parent / "shards"
+    extra: ExtraFilter | None = None
+    first_id = first_shard = 1
+    if args.extra:
+        existing = args.existing or args.out.parent / "candidates.jsonl"
+        if existing.resolve() == args.out.resolve():
+            parser.error("--extra needs an --out other than the existing candidates")
+        extra = ExtraFilter.from_candidates(existing)
+        first_id, first_shard = _continuation(existing, shard_dir)
     started = time.time()
     table = _party_table()
-    docs = prefilter(corpora, args.max_docs, table)
+    docs = prefilter(corpora, args.max_docs, table, extra)
     print(f"prefilter: {len(docs)} documents, {sum(len(d.keep) for d in docs)} sentences, "
           f"{time.time() - started:.0f}s", file=sys.stderr, flush=True)
-    chosen_docs = choose_documents(docs, OVERSAMPLE * args.total, random.Random(args.seed))
+    chosen_docs = choose_documents(docs, round(args.oversample * total), random.Random(args.seed),
+                                   _has_polar_cue if args.extra else None)
     chosen_docs.sort(key=lambda doc: doc.doc_id)
     print(f"NER on {len(chosen_docs)} documents, {sum(len(d.keep) for d in chosen_docs)} sentences",
           file=sys.stderr, flush=True)
-    candidates = run_ner(chosen_docs, table)
+    candidates = run_ner(chosen_docs, table, extra=extra)
     print(f"candidates: {len(candidates)} pairs, {time.time() - started:.0f}s", file=sys.stderr, flush=True)
-    sample = stratify(candidates, args.total, random.Random(args.seed + 1))
-    ordered = assign_splits(sample, random.Random(args.seed + 2))
+    if args.extra:
+        sample = stratify_weighted(candidates, total, random.Random(args.seed + 1))
+    else:
+        sample = stratify(candidates, total, random.Random(args.seed + 1))
+    ordered = assign_splits(sample, random.Random(args.seed + 2), test, dev, first_id)
     write_jsonl(args.out, [_row(item) for item in ordered])
-    shards = write_shards(ordered, args.out.parent / "shards", random.Random(args.seed + 3))
-    write_jsonl(args.out.parent / "shards" / "double.jsonl", double_set(shards, random.Random(args.seed + 4)))
+    shards = write_shards(ordered, shard_dir, random.Random(args.seed + 3), shard_count, first_shard)
+    if not args.extra:
+        write_jsonl(shard_dir / "double.jsonl", double_set(shards, random.Random(args.seed + 4)))
     summary = {
         "pairs": len(ordered),
+        "ids": f"{ordered[0].id}..{ordered[-1].id}" if ordered else "",
         "documents": len({item.doc_id for item in ordered}),
         "split": Counter(item.split for item in ordered),
         "corpus": Counter(item.corpus for item in ordered),
         "region": Counter(item.region for item in ordered),
         "event_cue": Counter(item.event_cue for item in ordered),
         "likely_none_share": round(sum(item.event_cue in NONE_CUES for item in ordered) / max(len(ordered), 1), 3),
-        "shards": [len(items) for items in shards],
+        "shards": {f"shard_{number:02d}": len(items) for number, items in enumerate(shards, start=first_shard)},
         "seconds": round(time.time() - started),
     }
+    if extra is not None:
+        summary["dropped"] = extra.dropped
     print(json.dumps(summary, ensure_ascii=False, indent=1, default=dict))
     return 0
+
+
+def _has_polar_cue(doc: Prefiltered) -> bool:
+    """True when a prefiltered sentence of ``doc`` has a cue of :data:`POLAR_CUES`."""
+    return any(event_cue(doc.text[slice(*doc.sentences[index])]) in POLAR_CUES for index in doc.keep)
+
+
+def _continuation(existing: Path, shard_dir: Path) -> tuple[int, int]:
+    """The first id number and shard number after an existing batch (its highest ``ns-`` id, its last shard)."""
+    with existing.open(encoding="utf-8") as handle:
+        ids = {json.loads(line)["id"] for line in handle if line.strip()}
+    last_shard = 0
+    for path in shard_dir.glob("shard_[0-9][0-9].jsonl"):
+        with path.open(encoding="utf-8") as handle:
+            line = handle.readline()
+        if line.strip() and json.loads(line)["id"] in ids:
+            last_shard = max(last_shard, int(path.stem.split("_")[1]))
+    return max(int(item.split("-")[1]) for item in ids) + 1, last_shard + 1
 
 
 if __name__ == "__main__":
