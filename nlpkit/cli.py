@@ -78,6 +78,14 @@ class OutputFormat(str, enum.Enum):
     JSONL = "jsonl"
     TABLE = "table"
     HTML = "html"
+    PARQUET = "parquet"
+
+
+class Engine(str, enum.Enum):
+    """Where ``nlpkit analyze`` runs: this process, or Ray Data (local or a cluster)."""
+
+    SERIAL = "serial"
+    RAY = "ray"
 
 
 class InputFormat(str, enum.Enum):
@@ -313,10 +321,25 @@ def _quiet_transformers() -> None:
     hf_logging.set_verbosity_error()
 
 
+def _analyze_on_ray(inputs: Sequence[str], output: Path | None, output_format: OutputFormat | None, resume: bool,
+                    show_progress: bool | None, address: str | None, workers: int | None, spec_options: dict[str, Any]) -> None:
+    """``analyze --engine ray``: check the options that only the serial engine takes, then run on Ray Data."""
+    if output is None or resume or STDIN in inputs:
+        raise InputError("--engine ray reads JSONL files and writes a folder of part files: pass -o FOLDER, "
+                         "and no stdin ('-') or --resume (start again into an empty folder instead).")
+    from nlpkit.integrations.batches import AnalyzerSpec
+    from nlpkit.integrations.ray_data import analyze_files
+
+    analyze_files(inputs, output, AnalyzerSpec(**spec_options),
+                  output_format=(output_format or OutputFormat.PARQUET).value, address=address, workers=workers,
+                  progress=sys.stderr.isatty() if show_progress is None else show_progress)
+
+
 @app.command()
 def analyze(
     inputs: Annotated[list[str], typer.Argument(help="text or .jsonl files; '-' reads stdin", show_default=False)],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="output format")] = OutputFormat.JSON,
+    output_format: Annotated[OutputFormat | None, typer.Option(
+        "--format", "-f", help="output format [default: json; parquet with --engine ray]", show_default=False)] = None,
     targets: Annotated[str | None, typer.Option(help="extra stance targets, comma-separated: 'روسيا,اليابان'")] = None,
     model: Annotated[Path | None, typer.Option(help="analyzer directory (default: the embedded model)")] = None,
     backend: Annotated[BackendName, typer.Option(help="inference backend")] = BackendName.AUTO,
@@ -330,9 +353,20 @@ def analyze(
     skip_boilerplate: Annotated[bool, typer.Option(
         "--skip-boilerplate/--keep-boilerplate",
         help="no stance from keyword, source and share lines, 'read also' lists and stories appended after the tags")] = True,
+    engine: Annotated[Engine, typer.Option(help="serial: this process; ray: Ray Data, JSONL files to a folder")] = Engine.SERIAL,
+    address: Annotated[str | None, typer.Option(help="Ray cluster (ray://host:10001, auto); default: start a local Ray")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Ray analyzer actors (default: one per CPU)")] = None,
 ) -> None:
     """Find entities and stances in Arabic news articles."""
     try:
+        if engine is Engine.RAY:
+            spec_options = {"model": model, "backend": backend.value, "threads": threads or 1, "batch_size": batch_size,
+                            "gazetteer": gazetteer, "skip_boilerplate": skip_boilerplate, "targets": parse_targets(targets)}
+            _analyze_on_ray(inputs, output, output_format, resume, progress, address, workers, spec_options)
+            return
+        if address is not None or workers is not None or output_format is OutputFormat.PARQUET:
+            raise InputError("--address, --workers and -f parquet need --engine ray.")
+        output_format = output_format or OutputFormat.JSON
         check_inputs(inputs)
         target_list = parse_targets(targets)
         if resume and (output is None or output_format is not OutputFormat.JSONL):

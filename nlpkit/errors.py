@@ -37,3 +37,7 @@ class UnknownDatasetError(NlpkitError, ValueError):
 
 class UnknownSplitError(UnknownDatasetError):
     """A split that a dataset does not have; the message lists the valid ones."""
+
+
+class MissingDependencyError(NlpkitError, ImportError):
+    """An optional dependency is not installed; the message names the ``pip install`` that adds it."""
