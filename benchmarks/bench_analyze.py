@@ -103,7 +103,7 @@ def prepare(folder: Path, scratch: Path, name: str, variants: list[str]) -> Path
     """A copy of ``folder`` with ONNX files when an ONNX variant is measured."""
     if not any(variant.startswith("onnx") for variant in variants):
         return folder
-    from nlpkit.models.onnx import export_onnx
+    from nlpkit.models.onnx_export import export_onnx
 
     started = time.perf_counter()
     target = export_onnx(folder, scratch / f"{name}-onnx", int8="onnx-int8" in variants)

@@ -314,8 +314,11 @@ def _write(results: Iterator[tuple[Any, Document]], output_format: OutputFormat,
 
 
 def _quiet_transformers() -> None:
-    """Hide transformers' per-load progress bars and advisory logs in CLI output."""
-    from transformers.utils import logging as hf_logging
+    """Hide transformers' per-load progress bars and advisory logs in CLI output (when it is installed)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        return
 
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
@@ -401,13 +404,15 @@ def export_onnx(
     out_dir: Annotated[Path, typer.Argument(help="output directory (may equal MODEL_DIR)")],
     int8: Annotated[bool, typer.Option(help="also write model.int8.onnx (dynamic int8 weights)")] = False,
     opset: Annotated[int, typer.Option(min=13, help="ONNX opset version")] = 17,
+    onnx_only: Annotated[bool, typer.Option(
+        help="then remove the PyTorch weights (and model.onnx with --int8): a folder for the light install")] = False,
 ) -> None:
     """Export a model (or every model of an analyzer directory) to ONNX for the CPU backends."""
     try:
         _quiet_transformers()
-        from nlpkit.models.onnx import export_onnx as run_export
+        from nlpkit.models.onnx_export import export_onnx as run_export
 
-        target = run_export(model_dir, out_dir, int8=int8, opset=opset)
+        target = run_export(model_dir, out_dir, int8=int8, opset=opset, onnx_only=onnx_only)
     except NlpkitError as error:
         fail(str(error))
     written = sorted(str(path.relative_to(target)) for path in target.rglob("*.onnx"))
@@ -420,7 +425,10 @@ def train(
     overrides: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="override a config key (repeatable)")] = None,
 ) -> None:
     """Train a tokenizer, MLM, NER or stance model from a YAML config (training.train)."""
-    from training.train import main
+    try:
+        from training.train import main
+    except ImportError as error:
+        fail(f"training is not available ({error}); install the training extra: pip install \"nlpkit[train]\".")
 
     argv = [str(config)] + [item for override in overrides or [] for item in ("--set", override)]
     raise typer.Exit(main(argv))
@@ -432,7 +440,8 @@ def evaluate(ctx: typer.Context) -> None:
     try:
         from training.evaluate import main
     except ImportError as error:
-        fail(f"training.evaluate is not available ({error}); run from a source checkout of nlpkit.")
+        fail(f"training.evaluate is not available ({error}); install the training extra (pip install \"nlpkit[train]\") "
+             "in a source checkout of nlpkit.")
     raise typer.Exit(main(list(ctx.args)))
 
 

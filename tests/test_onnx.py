@@ -12,8 +12,10 @@ from conftest import THREADS
 from nlpkit.analysis.analyzer import Analyzer
 from nlpkit.errors import ModelLoadError
 from nlpkit.models.backend import make_backend
-from nlpkit.models.loading import load_model
-from nlpkit.models.onnx import INT8_FILE, ONNX_FILE, OnnxBackend, export_onnx
+from nlpkit.models.directory import INT8_FILE, ONNX_FILE
+from nlpkit.models.loading import load_model, load_tokenizer
+from nlpkit.models.onnx import OnnxBackend
+from nlpkit.models.onnx_export import export_onnx
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +42,13 @@ def test_fp32_logits_match_torch(onnx_analyzer_dir: Path, seed_texts: list[str],
     onnx_model = load_model(onnx_analyzer_dir / task, task, backend="onnx", threads=THREADS)
     int8_model = load_model(onnx_analyzer_dir / task, task, backend="onnx-int8", threads=THREADS)
     texts = [text[:300] for text in seed_texts]
+    tokenizer = load_tokenizer(onnx_analyzer_dir / task)
     if task == "stance":
-        encoding = torch_model.tokenizer(["روسيا"] * len(texts), texts, padding=True, truncation=True, max_length=128,
-                                         return_tensors="np")
+        encoding = tokenizer(["روسيا"] * len(texts), texts, padding=True, truncation=True, max_length=128,
+                             return_tensors="np")
     else:
-        encoding = torch_model.tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="np")
-    batch = {name: encoding[name] for name in torch_model.tokenizer.model_input_names if name in encoding}
+        encoding = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="np")
+    batch = {name: encoding[name] for name in tokenizer.model_input_names if name in encoding}
     expected = torch_model.backend.logits(batch)
     got = onnx_model.backend.logits(batch)
     mask = batch["attention_mask"].astype(bool) if expected.ndim == 3 else slice(None)
@@ -86,7 +89,7 @@ def test_missing_and_corrupt_onnx_files(onnx_analyzer_dir: Path, tmp_path: Path)
     shutil.copytree(onnx_analyzer_dir / "stance", folder)
     (folder / INT8_FILE).unlink()
     with pytest.raises(ModelLoadError, match="export-onnx"):
-        make_backend(folder, "onnx-int8", None)
+        make_backend(folder, "onnx-int8", "stance")
     (folder / ONNX_FILE).write_bytes(b"not an onnx graph")
     with pytest.raises(ModelLoadError, match="not a readable ONNX model"):
         load_model(folder, "stance", backend="onnx")

@@ -2,18 +2,21 @@
 
 A backend knows nothing about text or tokenizers: predictors (``ner.py``, ``stance.py``)
 tokenise, call :meth:`Backend.logits` on plain NumPy arrays and decode the result. That keeps
-the PyTorch backend and an ONNX Runtime backend interchangeable.
+the PyTorch backend and an ONNX Runtime backend interchangeable. torch and transformers are
+imported only when the PyTorch backend is chosen, so the ONNX path runs without them.
 """
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
+from nlpkit.models.directory import INT8_FILE, has_torch_weights, onnx_files
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel
@@ -75,43 +78,95 @@ class TorchBackend:
         self.model.save_pretrained(directory)
 
 
-def resolve_backend(name: str) -> str:
-    """Return the concrete backend for ``name`` (``"auto"`` → ``"torch"``).
+def check_backend_name(name: str) -> str:
+    """Return ``name`` when it is a backend name.
 
     Raises:
         ConfigError: an unknown backend name.
     """
     if name not in BACKENDS:
         raise ConfigError(f"Unknown backend {name!r}; use one of {', '.join(BACKENDS)}.")
-    return "torch" if name == "auto" else name
+    return name
 
 
-def make_backend(directory: Path, kind: str, auto_class: Any, *, threads: int | None = None,
-                 tokenizer: Any = None) -> Backend:
-    """Open the model in ``directory`` with backend ``kind`` (a name of :data:`BACKENDS`).
+def torch_available() -> bool:
+    """True when PyTorch and transformers import (the ``nlpkit[torch]`` extra is installed)."""
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
-    ``"onnx"``/``"onnx-int8"`` read ``model.onnx``/``model.int8.onnx`` (see :mod:`nlpkit.models.onnx`).
+
+def choose_backend(directory: Path, name: str) -> str:
+    """The concrete backend that ``name`` means for the model in ``directory``.
+
+    ``"auto"`` is ``"torch"`` when the folder has PyTorch weights and torch and transformers
+    are installed; otherwise ``"onnx-int8"`` or ``"onnx"``, whichever graph the folder holds
+    (int8 first). ONNX-only folders (the tiers shipped to fit a size budget) therefore run on
+    ONNX Runtime even where torch is installed.
+
+    Raises:
+        ConfigError: an unknown backend name.
+        ModelLoadError: nothing in the folder that this install can run, or ``"torch"`` asked of
+            an ONNX-only folder or without torch installed.
+    """
+    check_backend_name(name)
+    weights, graphs = has_torch_weights(directory), onnx_files(directory)
+    if name == "torch":
+        if not weights:
+            raise ModelLoadError(
+                f"{directory} holds only ONNX files ({', '.join(graphs) or 'none'}) and no PyTorch weights; use "
+                "backend='auto' or 'onnx-int8' for it, or pass a folder with model.safetensors."
+            )
+        if not torch_available():
+            raise ModelLoadError(f"backend='torch' needs PyTorch and transformers: pip install \"nlpkit[torch]\"; or "
+                                 f"export the model once (nlpkit export-onnx {directory} {directory} --int8) and use "
+                                 "backend='onnx-int8'.")
+        return name
+    if name != "auto":
+        return name
+    if weights and torch_available():
+        return "torch"
+    if graphs:
+        return "onnx-int8" if graphs[0] == INT8_FILE else "onnx"
+    raise ModelLoadError(
+        f"{directory} has PyTorch weights only, and PyTorch is not installed: pip install \"nlpkit[torch]\", or "
+        f"export the model to ONNX where torch is installed (nlpkit export-onnx {directory} OUT_DIR --int8) and load "
+        "the exported folder."
+    )
+
+
+def make_backend(directory: Path, kind: str, task: str, *, threads: int | None = None,
+                 tokenizer: Sized | None = None) -> Backend:
+    """Open the ``task`` model (``"ner"`` or ``"stance"``) in ``directory`` with backend ``kind``.
+
+    ``kind`` is resolved by :func:`choose_backend`; ``"onnx"``/``"onnx-int8"`` read
+    ``model.onnx``/``model.int8.onnx`` (see :mod:`nlpkit.models.onnx`).
 
     Raises:
         ConfigError: an unknown backend name.
         ModelLoadError: the weights or the ONNX file cannot be used.
     """
-    concrete = resolve_backend(kind)
+    concrete = choose_backend(directory, kind)
     if concrete == "torch":
-        return load_torch_backend(directory, auto_class, threads=threads)
+        return load_torch_backend(directory, task, threads=threads)
     from nlpkit.models.onnx import OnnxBackend, onnx_file_for
 
     return OnnxBackend(directory, threads, file=onnx_file_for(concrete), tokenizer=tokenizer)
 
 
-def load_torch_backend(directory: Path, auto_class: Any, *, threads: int | None = None) -> TorchBackend:
-    """Load ``directory`` with a transformers auto class (e.g. ``AutoModelForTokenClassification``).
+def load_torch_backend(directory: Path, task: str, *, threads: int | None = None) -> TorchBackend:
+    """Load ``directory`` with transformers' token-classification (``"ner"``) or sequence-classification class.
 
     Raises:
         ModelLoadError: the weights cannot be read.
     """
     import torch
+    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
 
+    auto_class = AutoModelForTokenClassification if task == "ner" else AutoModelForSequenceClassification
     try:
         # Shipped weights may be stored in float16 to halve the package; CPU inference runs in float32.
         model = auto_class.from_pretrained(str(directory), dtype=torch.float32)

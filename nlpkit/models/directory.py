@@ -1,7 +1,8 @@
 """Validation of saved model directories, before anything heavy is loaded.
 
 A model directory (``save_pretrained`` output) needs ``config.json`` with an ``id2label``
-table of the right label set, a weights file and tokenizer files. Every problem raises
+table of the right label set, weights (PyTorch, or ONNX only: ``model.onnx`` /
+``model.int8.onnx``) and tokenizer files. Every problem raises
 :class:`~nlpkit.errors.ModelLoadError` naming the file and saying how to fix it.
 """
 
@@ -16,6 +17,10 @@ from nlpkit.errors import ModelLoadError
 from nlpkit.results import NER_LABELS, STANCE_LABELS
 
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json")
+ONNX_FILE = "model.onnx"
+INT8_FILE = "model.int8.onnx"
+ONNX_FILES = (INT8_FILE, ONNX_FILE)
+"""ONNX graphs a model directory may hold (``nlpkit export-onnx``), in the order ``backend="auto"`` prefers them."""
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json")
 SAFETENSORS_HEADER_LIMIT = 100_000_000
 """Largest safetensors JSON header accepted (the format's own limit)."""
@@ -101,16 +106,26 @@ def check_stance_labels(labels: list[str], config_file: Path) -> None:
         )
 
 
+def has_torch_weights(directory: Path) -> bool:
+    """True when ``directory`` holds weights that transformers reads (safetensors or ``pytorch_model.bin``)."""
+    return any((directory / name).is_file() for name in WEIGHT_FILES)
+
+
+def onnx_files(directory: Path) -> list[str]:
+    """The ONNX graphs present in ``directory``, int8 first."""
+    return [name for name in ONNX_FILES if (directory / name).is_file()]
+
+
 def check_weights(directory: Path) -> None:
-    """Require one of the weight files transformers reads.
+    """Require PyTorch weights or an ONNX graph.
 
     Raises:
-        ModelLoadError: no weights file in ``directory``.
+        ModelLoadError: neither in ``directory``.
     """
-    if not any((directory / name).is_file() for name in WEIGHT_FILES):
+    if not has_torch_weights(directory) and not onnx_files(directory):
         raise ModelLoadError(
-            f"No weights file in {directory} (expected {WEIGHT_FILES[0]} or {WEIGHT_FILES[2]}); the save was "
-            "interrupted or only the config was copied. Copy the weights too or re-run save_pretrained()."
+            f"No weights file in {directory} (expected {WEIGHT_FILES[0]}, {WEIGHT_FILES[2]} or {INT8_FILE}); the "
+            "save was interrupted or only the config was copied. Copy the weights too or re-run save_pretrained()."
         )
 
 

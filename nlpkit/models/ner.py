@@ -1,8 +1,9 @@
 """Named-entity predictor: words → IOB2 tags → character spans in the original text.
 
 Words come from :func:`nlpkit.text.tokenize.tokenize` (no clitic split) and are fed to the
-model with ``is_split_into_words=True``; a word's tag distribution is the one at its first
-sub-word, and a sentence's tags are the most probable valid IOB2 sequence (:func:`iob2_viterbi`).
+model pre-split (:meth:`~nlpkit.models.tokenizer.ModelTokenizer.encode_words`); a word's tag
+distribution is the one at its first sub-word, and a sentence's tags are the most probable
+valid IOB2 sequence (:func:`iob2_viterbi`).
 Sentences longer than the model's input are cut into overlapping windows of whole words
 (:mod:`nlpkit.models.windows`), so every word gets a tag. Decoded spans are trimmed of
 surrounding punctuation and of an attached proclitic, so «وروسيا» yields the span of «روسيا».
@@ -230,7 +231,7 @@ class NerModel(ModelComponent):
             raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
         self.model = model
         self.batch_size = batch_size
-        self.budget = model.max_length - model.tokenizer.num_special_tokens_to_add(pair=False)
+        self.budget = model.max_length - model.tokenizer.num_special_tokens(pair=False)
         self.stride = min(self.budget // 4, 128) if stride is None else stride
         check_window_settings(self.budget, self.stride)
 
@@ -270,20 +271,19 @@ class NerModel(ModelComponent):
         return _SentenceWork(words, counts, windows, assign_owners(windows, len(words)), probs)
 
     def _subword_counts(self, words: Sequence[Token]) -> list[int]:
-        """Sub-words per word, as the tokenizer splits them with ``is_split_into_words``."""
+        """Sub-words per word, as the tokenizer splits the pre-split sentence."""
         if not words:
             return []
-        encoding = self.model.tokenizer([word.text for word in words], is_split_into_words=True, add_special_tokens=False)
+        encoded = self.model.tokenizer.encode_words([[word.text for word in words]], special_tokens=False)
         counts = [0] * len(words)
-        for word_id in encoding.word_ids(0):
+        for word_id in encoded.word_ids[0]:
             if word_id is not None:
                 counts[word_id] += 1
         return counts
 
     def _run_windows(self, work: Sequence[_SentenceWork], batch_size: int) -> None:
         """Run every window through the backend (same padded width batched together) and keep owned probabilities."""
-        tokenizer = self.model.tokenizer
-        specials = tokenizer.num_special_tokens_to_add(pair=False)
+        specials = self.model.tokenizer.num_special_tokens(pair=False)
         width = {
             (id(item), index): padded_width(sum(item.counts[start:end]) + specials, self.model.max_length)
             for item in work for index, (start, end) in enumerate(item.windows)
@@ -298,17 +298,16 @@ class NerModel(ModelComponent):
     def _run_chunk(self, chunk: Sequence[tuple[_SentenceWork, int, Span]]) -> None:
         """One forward pass over windows of the same padded width."""
         tokenizer = self.model.tokenizer
-        encoding = tokenizer(
+        encoded = tokenizer.encode_words(
             [[word.text for word in item.words[start:end]] for item, _, (start, end) in chunk],
-            is_split_into_words=True, truncation=True, max_length=self.model.max_length,
+            max_length=self.model.max_length,
         )
-        names = [name for name in tokenizer.model_input_names if name in encoding]
-        longest = max(len(row) for row in encoding["input_ids"])
-        batch = pad_rows({name: encoding[name] for name in names}, padded_width(longest, self.model.max_length),
-                         tokenizer.pad_token_id or 0, tokenizer.padding_side)
+        longest = max(len(row) for row in encoded.inputs["input_ids"])
+        batch = pad_rows(encoded.inputs, padded_width(longest, self.model.max_length), tokenizer.pad_token_id,
+                         tokenizer.padding_side)
         probs = softmax(self.model.backend.logits(batch))
         for row, (item, index, (start, _)) in enumerate(chunk):
-            word_ids = encoding.word_ids(row)
+            word_ids = encoded.word_ids[row]
             if tokenizer.padding_side == "left":
                 word_ids = [None] * (probs.shape[1] - len(word_ids)) + list(word_ids)
             self._keep_owned(item, index, start, word_ids, probs[row])

@@ -1,8 +1,8 @@
 """Stance predictor over (target, text) pairs.
 
 The pair is encoded as the model was trained: target first, text second. A text too long for
-one input is split into overlapping windows (``truncation="only_second"`` with
-``return_overflowing_tokens``); the pair's probabilities are the mean over its windows.
+one input is split into overlapping windows of the text
+(:meth:`~nlpkit.models.tokenizer.ModelTokenizer.encode_pairs`); the pair's probabilities are the mean over its windows.
 Windows are padded and batched by :func:`~nlpkit.models.ner.padded_width`, and a batch has at
 least :data:`MIN_ROWS` rows (CPU matrix kernels take another path, with other rounding, for a
 matrix of one to three rows, and the pooler sees one row per input), so results do not depend
@@ -72,30 +72,25 @@ class StanceModel(ModelComponent):
         """Mean window probabilities for each pair of one chunk."""
         tokenizer = self.model.tokenizer
         self._check_targets([target for target, _ in pairs])
-        encoding = tokenizer(
-            [target for target, _ in pairs], [text for _, text in pairs],
-            truncation="only_second", max_length=self.model.max_length, stride=self.stride,
-            return_overflowing_tokens=True,
-        )
-        names = [name for name in tokenizer.model_input_names if name in encoding]
-        widths = [padded_width(len(row), self.model.max_length) for row in encoding["input_ids"]]
+        encoded = tokenizer.encode_pairs(pairs, max_length=self.model.max_length, stride=self.stride)
+        widths = [padded_width(len(row), self.model.max_length) for row in encoded.inputs["input_ids"]]
         probs = np.zeros((len(widths), len(self.model.labels)))
         for width in sorted(set(widths)):
             rows = [row for row, row_width in enumerate(widths) if row_width == width]
             for begin in range(0, len(rows), batch_size):
                 chunk = rows[begin : begin + batch_size]
                 filled = chunk + [chunk[0]] * (MIN_ROWS - len(chunk))
-                batch = pad_rows({name: [encoding[name][row] for row in filled] for name in names}, width,
-                                 tokenizer.pad_token_id or 0, tokenizer.padding_side)
+                batch = pad_rows({name: [values[row] for row in filled] for name, values in encoded.inputs.items()}, width,
+                                 tokenizer.pad_token_id, tokenizer.padding_side)
                 probs[chunk] = softmax(self.model.backend.logits(batch)[: len(chunk)])
-        owners = np.asarray(encoding["overflow_to_sample_mapping"])
+        owners = np.asarray(encoded.owners)
         return [probs[owners == index].mean(axis=0) for index in range(len(pairs))]
 
     def _check_targets(self, targets: Sequence[str]) -> None:
         """Refuse targets that would leave less than half the input for the text."""
         limit = self.model.max_length // 2
-        lengths = self.model.tokenizer(list(targets), add_special_tokens=False)["input_ids"]
-        for target, ids in zip(targets, lengths, strict=True):
-            if len(ids) > limit:
-                raise InputError(f"Stance target {target[:40]!r} is {len(ids)} tokens long; use a name or short phrase "
+        lengths = self.model.tokenizer.token_counts(list(targets))
+        for target, length in zip(targets, lengths, strict=True):
+            if length > limit:
+                raise InputError(f"Stance target {target[:40]!r} is {length} tokens long; use a name or short phrase "
                                  f"(at most {limit} tokens).")
