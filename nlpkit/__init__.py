@@ -1,7 +1,8 @@
 """nlpkit: Arabic news analysis (named entities and target-specific stance).
 
-``import nlpkit`` stays light: the public names below are imported on first use, so torch and
-transformers load only when a model is.
+``import nlpkit`` stays light: the public names below are imported on first use, and torch and
+transformers load only when a PyTorch model is (the ONNX Runtime path never imports them, so
+the base install runs without them).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from nlpkit._version import __version__
 
 importlib.import_module("nlpkit.hf_pipeline").install()  # "arabic-news-analysis" task, registered lazily
 

@@ -1,7 +1,8 @@
 """The ``arabic-news-analysis`` task for :func:`transformers.pipeline`.
 
 ``pipeline("arabic-news-analysis", model=DIR)`` loads an analyzer folder (``ner/`` + ``stance/``
-+ ``nlpkit.json``, with the small ``config.json`` that :func:`write_pipeline_config` adds) and
++ ``nlpkit.json``, with the small ``config.json`` that
+:func:`nlpkit.pipeline_config.write_pipeline_config` adds) and
 returns ``Document.to_dict()`` for each text, exactly what :func:`nlpkit.analyze` gives.
 Without ``model`` it loads the embedded default model.
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.util
-import json
 import logging
 import os
 import sys
@@ -22,29 +22,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from nlpkit.pipeline_config import MODEL_TYPE, TASK, write_pipeline_config
+
+__all__ = ["MODEL_TYPE", "TASK", "install", "register", "write_pipeline_config"]
+
 if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
 
     from nlpkit.analysis.analyzer import Analyzer
 
-TASK = "arabic-news-analysis"
-MODEL_TYPE = "nlpkit-analyzer"
 PIPELINES_MODULE = "transformers.pipelines"
 _state = {"registered": False}
-
-
-def write_pipeline_config(directory: str | os.PathLike[str]) -> Path:
-    """Write the ``config.json`` that lets ``transformers.pipeline(TASK, model=directory)`` open an analyzer folder.
-
-    transformers reads ``config.json`` before it loads any model; this one only names the
-    ``nlpkit-analyzer`` model type (the analyzer itself is described by ``nlpkit.json``).
-
-    Returns:
-        The file written.
-    """
-    path = Path(directory) / "config.json"
-    path.write_text(json.dumps({"model_type": MODEL_TYPE, "task": TASK}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return path
 
 
 def _build_classes() -> tuple[type, type, type]:

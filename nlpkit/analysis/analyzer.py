@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from nlpkit._version import __version__
 from nlpkit.analysis.assemble import build_entities, build_stance, summarize
 from nlpkit.analysis.holders import attribute_holders
 from nlpkit.analysis.inputs import as_text, check_batch_size, check_targets, iter_texts
@@ -31,6 +32,7 @@ from nlpkit.analysis.targets import StancePair, resolve_targets, stance_pairs
 from nlpkit.errors import ConfigError, InputError, ModelLoadError
 from nlpkit.analysis.nisba import drop_nisba
 from nlpkit.models.ner import EntitySpan
+from nlpkit.pipeline_config import write_pipeline_config
 from nlpkit.results import Document, Entity, Sentence
 from nlpkit.text.boilerplate import boilerplate_spans, inside
 from nlpkit.text.sentences import split_sentences
@@ -123,7 +125,9 @@ class Analyzer:
                 token-classification directory (NER only), a Hub id, an embedded tier name
                 (``"accurate"``, ``"fast"``; see :data:`TIERS`), or ``None``/``"default"`` for
                 the default tier.
-            backend: inference backend (``"auto"``, ``"torch"``).
+            backend: inference backend: ``"auto"`` (PyTorch when installed and the folder has
+                PyTorch weights, else the folder's ONNX graph, int8 first), ``"torch"``,
+                ``"onnx"`` or ``"onnx-int8"``.
             threads: CPU threads for inference (left alone when ``None``).
             batch_size: model inputs per forward pass.
             gazetteer: add CLDR place names the model missed (``nlpkit.analysis.gazetteer``;
@@ -156,8 +160,6 @@ class Analyzer:
         Raises:
             ConfigError: a component that cannot save itself (e.g. a test stub).
         """
-        from nlpkit import __version__
-
         target = Path(directory)
         components = {"ner": self.ner, "stance": self.stance}
         manifest: dict[str, Any] = {"format": MANIFEST_FORMAT, "format_version": 1, "nlpkit_version": __version__}
@@ -172,8 +174,6 @@ class Analyzer:
             save(target / name)
             manifest[name] = name
         (target / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        from nlpkit.hf_pipeline import write_pipeline_config
-
         write_pipeline_config(target)
         return target
 

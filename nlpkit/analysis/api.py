@@ -43,7 +43,8 @@ def analyze(
             task the model has, i.e. ``("ner", "stance")`` for an analyzer directory and
             ``("ner",)`` for a lone NER model.
         batch_size: model inputs per forward pass.
-        backend: inference backend (``"auto"``, ``"torch"``).
+        backend: inference backend (``"auto"``, ``"torch"``, ``"onnx"``, ``"onnx-int8"``; see
+            :meth:`Analyzer.from_pretrained`).
         model: an analyzer or NER model directory; ``None``: the embedded model.
 
     Raises:
