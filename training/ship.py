@@ -3,6 +3,11 @@
 Copies the NER and stance model directories into ``nlpkit/resources/models`` with their
 weights stored in float16 (half the bytes; inference loads them as float32), plus their
 metrics and resolved configs, and writes the analyzer manifest and pipeline marker.
+
+``--int8`` adds ``model.int8.onnx`` to each component (exported from the float16 weights and
+checked against PyTorch), so the base install (no torch) runs the shipped models;
+``--onnx-only`` then removes the PyTorch weights, for tiers that must fit a size budget
+(``backend="auto"`` picks ONNX Runtime for them even where torch is installed).
 """
 
 from __future__ import annotations
@@ -16,14 +21,31 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
 
 from nlpkit.analysis.analyzer import EMBEDDED_MODELS, Analyzer
+from nlpkit.errors import ConfigError, NlpkitError
+from nlpkit.models.directory import ONNX_FILE
 from nlpkit.models.loading import load_tokenizer
+from nlpkit.models.onnx_export import export_onnx
 
 COMPONENTS = {"ner": AutoModelForTokenClassification, "stance": AutoModelForSequenceClassification}
 RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml")
 
 
-def ship(sources: dict[str, Path], target: Path) -> Path:
-    """Write ``sources`` (component name → trained model dir) as an analyzer folder at ``target``."""
+def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_only: bool = False) -> Path:
+    """Write ``sources`` (component name → trained model dir) as an analyzer folder at ``target``.
+
+    Args:
+        sources: component name (``"ner"``, ``"stance"``) → trained model directory.
+        target: the analyzer folder to (re)create.
+        int8: add ``model.int8.onnx`` to each component (the fp32 graph is not kept).
+        onnx_only: as ``int8``, then remove the PyTorch weights.
+
+    Raises:
+        ConfigError: ``target`` contains a source folder (it is emptied first).
+    """
+    for source in sources.values():
+        if target.resolve() in (source.resolve(), *source.resolve().parents):
+            raise ConfigError(f"The output folder {target} contains the source {source}, which shipping would delete; "
+                              "ship into another folder (--out) and move it into place afterwards.")
     if target.exists():
         shutil.rmtree(target)
     for name, source in sources.items():
@@ -34,6 +56,10 @@ def ship(sources: dict[str, Path], target: Path) -> Path:
             if (source / record).is_file():
                 shutil.copy2(source / record, target / name / record)
     Analyzer.from_pretrained(target).save_pretrained(target)
+    if int8 or onnx_only:
+        export_onnx(target, target, int8=True, onnx_only=onnx_only)
+        for name in sources:
+            (target / name / ONNX_FILE).unlink(missing_ok=True)
     return target
 
 
@@ -42,8 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ner", type=Path, default=Path("runs/ner_default"))
     parser.add_argument("--stance", type=Path, default=Path("runs/stance_default"))
     parser.add_argument("--out", type=Path, default=EMBEDDED_MODELS)
+    parser.add_argument("--int8", action="store_true", help="add model.int8.onnx to each component")
+    parser.add_argument("--onnx-only", action="store_true",
+                        help="ship model.int8.onnx without PyTorch weights (runs on ONNX Runtime only)")
     args = parser.parse_args(argv)
-    target = ship({"ner": args.ner, "stance": args.stance}, args.out)
+    try:
+        target = ship({"ner": args.ner, "stance": args.stance}, args.out, int8=args.int8, onnx_only=args.onnx_only)
+    except NlpkitError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     print(f"shipped {target} ({size / 1e6:.1f} MB)")
     return 0
