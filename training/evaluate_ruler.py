@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places
-from nlpkit.models.ner import EntitySpan, NerModel
+from nlpkit.models.ensemble import load_ner
+from nlpkit.models.ner import EntitySpan
 from training.evaluate import parse_data
 from training.metrics import ner_scores
 from training.sources import load_source
 
 
-def _rebuild(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+def rebuild(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """A gold sentence as its words joined by spaces, with each word's character span."""
     starts, position = [], 0
     for token in tokens:
         starts.append((position, position + len(token)))
@@ -31,7 +33,8 @@ def _rebuild(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
     return " ".join(tokens), starts
 
 
-def _tags(words: list[tuple[int, int]], spans: list[EntitySpan]) -> list[str]:
+def tags_for_spans(words: list[tuple[int, int]], spans: list[EntitySpan]) -> list[str]:
+    """IOB2 word tags from predicted character spans (a word overlapping a span takes its type)."""
     tags = ["O"] * len(words)
     for span in spans:
         inside = [i for i, (start, end) in enumerate(words) if start < span.end and end > span.start]
@@ -45,22 +48,22 @@ def score(predictor: Any, dataset: Any) -> dict[str, Any]:
     """seqeval scores of ``predictor`` (``predict_many``) on a NER dataset."""
     items, words = [], []
     for tokens in dataset["tokens"]:
-        text, offsets = _rebuild(tokens)
+        text, offsets = rebuild(tokens)
         items.append((text, [(0, len(text))]))
         words.append(offsets)
     predicted = predictor.predict_many(items)
-    pred = [_tags(w, spans) for w, spans in zip(words, predicted, strict=True)]
+    pred = [tags_for_spans(w, spans) for w, spans in zip(words, predicted, strict=True)]
     metrics, _ = ner_scores(list(dataset["tags"]), pred, dataset[0]["annotated_types"])
     return metrics
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate_ruler", description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, help="NER model directory")
+    parser.add_argument("--model", required=True, help="NER model or ensemble directory")
     parser.add_argument("--data", action="append", required=True, metavar="NAME[:split]")
     parser.add_argument("--out", help="JSON report")
     args = parser.parse_args(argv)
-    model = NerModel.from_pretrained(args.model, batch_size=64)
+    model = load_ner(args.model, batch_size=64)
     ruled = GazetteerRuler(model, cldr_places())
     results: dict[str, Any] = {"model": args.model, "results": {}}
     for item in args.data:

@@ -137,12 +137,12 @@ class Analyzer:
         Raises:
             ModelLoadError: nothing loadable there; the message names the file and the fix.
         """
-        from nlpkit.models.ner import NerModel
+        from nlpkit.models.ensemble import load_ner
         from nlpkit.models.stance import StanceModel
 
         ner_dir, stance_dir = resolve_model_dirs(path_or_name)
         options: dict[str, Any] = {"backend": backend, "threads": threads, "batch_size": batch_size}
-        ner: EntityPredictor = NerModel.from_pretrained(ner_dir, **options)
+        ner: EntityPredictor = load_ner(ner_dir, **options)
         places: frozenset[str] = frozenset()
         city_countries: dict[str, str] = {}
         if gazetteer:
@@ -337,7 +337,7 @@ def resolve_model_dirs(path_or_name: str | os.PathLike[str] | None) -> tuple[Pat
         return _read_manifest(path)
     if (path / "ner").is_dir():
         return path / "ner", (path / "stance" if (path / "stance").is_dir() else None)
-    if (path / "config.json").is_file():
+    if (path / "config.json").is_file() or (path / "ensemble.json").is_file():
         return path, None
     raise ModelLoadError(f"{path} holds no model: expected {MANIFEST} (an analyzer saved with save_pretrained()), "
                          "a ner/ folder, or config.json (a token-classification model).")

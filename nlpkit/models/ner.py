@@ -210,6 +210,19 @@ def spans_from_tags(tags: Sequence[WordTag]) -> list[EntitySpan]:
     return spans
 
 
+def tags_from_probabilities(words: Sequence[Token], probs: np.ndarray, labels: Sequence[str]) -> list[WordTag]:
+    """Best valid IOB2 tags (:func:`iob2_viterbi`) for one sentence; words without sub-words get ``O``."""
+    dropped = ~probs.any(axis=1)
+    filled = probs.copy()
+    if dropped.any() and "O" in labels:
+        filled[dropped, list(labels).index("O")] = 1.0
+    best = iob2_viterbi(filled, labels)
+    return [
+        WordTag(word, "O", 0.0) if gone else WordTag(word, labels[k], float(row[k]))
+        for word, row, k, gone in zip(words, probs, best, dropped, strict=True)
+    ]
+
+
 class NerModel(ModelComponent):
     """Token-classification model over words, with windowing and batching."""
 
@@ -253,12 +266,20 @@ class NerModel(ModelComponent):
         self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None
     ) -> list[list[list[WordTag]]]:
         """Tag every word of every sentence: ``result[document][sentence][word]``."""
+        labels = self.model.labels
+        return [[tags_from_probabilities(words, probs, labels) for words, probs in document]
+                for document in self.word_probabilities(items, batch_size=batch_size)]
+
+    def word_probabilities(
+        self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None
+    ) -> list[list[tuple[list[Token], np.ndarray]]]:
+        """Words of every sentence with their tag distributions (``(words, labels)``, all zero for a
+        word the tokenizer drops): ``result[document][sentence]``. Ensembles average these."""
         work = [self._prepare(text[start:end], start) for text, sentences in items for start, end in sentences]
         self._run_windows(work, batch_size or self.batch_size)
-        tags = [self._sentence_tags(item) for item in work]
         result, position = [], 0
         for _, sentences in items:
-            result.append(tags[position : position + len(sentences)])
+            result.append([(item.words, item.probs) for item in work[position : position + len(sentences)]])
             position += len(sentences)
         return result
 
@@ -321,15 +342,3 @@ class NerModel(ModelComponent):
                 item.probs[start + word_id] = probs[position]
             previous = word_id
 
-    def _sentence_tags(self, item: _SentenceWork) -> list[WordTag]:
-        """Best valid IOB2 tags (:func:`iob2_viterbi`); words without sub-words get ``O``."""
-        labels = self.model.labels
-        dropped = ~item.probs.any(axis=1)
-        probs = item.probs.copy()
-        if dropped.any() and "O" in labels:
-            probs[dropped, labels.index("O")] = 1.0
-        best = iob2_viterbi(probs, labels)
-        return [
-            WordTag(word, "O", 0.0) if gone else WordTag(word, labels[k], float(row[k]))
-            for word, row, k, gone in zip(item.words, item.probs, best, dropped, strict=True)
-        ]

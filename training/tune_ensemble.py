@@ -1,0 +1,87 @@
+"""Choose the weights of an NER ensemble on dev splits, through the analyzer's decoding path.
+
+``python -m training.tune_ensemble --member runs/ner_e5 --member nlpkit/resources/models/fast/ner
+--data anercorp:dev --data newsfane:dev [--grid 0.3,0.4,0.5,0.6,0.7] [--out reports/ensemble_dev.json]``
+
+Every member tags each dev sentence once (:meth:`NerModel.word_probabilities`); each candidate
+weight ``w`` (given to the first member, ``1 − w`` to the second) is then scored without running
+the models again: mixed distributions → IOB2 Viterbi → trimmed spans → word tags → seqeval, as
+:mod:`training.evaluate_ruler` scores ``analyze()``. The best mean F1 over the dev sets wins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlpkit.models.ner import NerModel, spans_from_tags, tags_from_probabilities
+from training.evaluate import parse_data
+from training.evaluate_ruler import rebuild, tags_for_spans
+from training.metrics import ner_scores
+from training.sources import load_source
+
+
+def member_runs(members: list[NerModel], dataset: Any) -> tuple[list[list[tuple[int, int]]], list[list]]:
+    """Word offsets of every rebuilt sentence and each member's word distributions for them."""
+    items, offsets = [], []
+    for tokens in dataset["tokens"]:
+        text, words = rebuild(tokens)
+        items.append((text, [(0, len(text))]))
+        offsets.append(words)
+    runs = []
+    for member in members:
+        labels = list(member.model.labels)
+        columns = [labels.index(label) for label in members[0].model.labels]
+        runs.append([(doc[0][0], doc[0][1][:, columns]) for doc in member.word_probabilities(items)])
+    return offsets, runs
+
+
+def score_weights(weights: list[float], labels: tuple[str, ...], offsets: list, runs: list, dataset: Any) -> dict[str, Any]:
+    """seqeval scores of the ensemble with ``weights`` over precomputed member distributions."""
+    predicted = []
+    for s, words in enumerate(offsets):
+        mixed = sum(w * run[s][1] for w, run in zip(weights, runs, strict=True))
+        spans = spans_from_tags(tags_from_probabilities(runs[0][s][0], np.asarray(mixed), labels))
+        predicted.append(tags_for_spans(words, spans))
+    metrics, _ = ner_scores(list(dataset["tags"]), predicted, dataset[0]["annotated_types"])
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: score the grid, print a table, write the JSON report."""
+    parser = argparse.ArgumentParser(prog="python -m training.tune_ensemble", description=__doc__.splitlines()[0])
+    parser.add_argument("--member", action="append", required=True, help="NER model directory (exactly two)")
+    parser.add_argument("--data", action="append", required=True, metavar="NAME[:split]")
+    parser.add_argument("--grid", default="0,0.3,0.4,0.5,0.6,0.7,1", help="weights of the first member")
+    parser.add_argument("--out", help="JSON report")
+    args = parser.parse_args(argv)
+    if len(args.member) != 2:
+        parser.error("give exactly two --member directories")
+    members = [NerModel.from_pretrained(path, batch_size=64) for path in args.member]
+    labels = tuple(members[0].model.labels)
+    grid = [float(w) for w in args.grid.split(",")]
+    table: dict[str, dict[str, float]] = {str(w): {} for w in grid}
+    for item in args.data:
+        dataset = load_source(parse_data(item, None), "ner")
+        offsets, runs = member_runs(members, dataset)
+        for w in grid:
+            table[str(w)][item] = round(score_weights([w, 1 - w], labels, offsets, runs, dataset)["f1"], 4)
+    for w, scores in table.items():
+        scores["mean"] = round(float(np.mean(list(scores.values()))), 4)
+        print(f"w={w}: " + "  ".join(f"{k} {v:.4f}" for k, v in scores.items()))
+    best = max(table, key=lambda w: table[w]["mean"])
+    print(f"best weight of {args.member[0]}: {best}")
+    if args.out:
+        report = {"members": args.member, "data": args.data, "f1": table, "best_weight": float(best)}
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
