@@ -1,15 +1,16 @@
-"""CPU cost of ``Analyzer`` (NER + stance) on repeated seed articles: PyTorch vs ONNX fp32 vs ONNX int8.
+"""CPU cost of ``Analyzer`` (NER + stance) on repeated seed articles: the embedded tiers against BERT-base.
 
-``python benchmarks/bench_analyze.py [MODEL_DIR] [--threads 2] [--words 20000]``
+``python benchmarks/bench_analyze.py [--tiers accurate,fast] [--model DIR] [--threads 2] [--words 20000]``
 
 The seed articles are repeated until the corpus holds at least ``--words`` words; each
 document is analysed on its own (``analyzer(text)``), so the latencies are per document and
 words/second is the total words over the total time. Every variant runs in a fresh
 subprocess, so its peak RSS (``resource.getrusage``) is its own. Rows:
 
-* the default model (``MODEL_DIR``, default: the embedded one) with PyTorch fp32, ONNX fp32
-  and ONNX int8; when it is not trained yet a random compact model (4 × 256) stands in,
-  with a printed note;
+* each embedded tier (``--tiers``; :data:`nlpkit.analysis.analyzer.TIERS`) with the backends it
+  ships: ``auto`` (what ``analyze()`` uses) and ONNX int8 for the accurate tier, which ships ONNX
+  only, PyTorch fp32 and ONNX int8 for the fast tier; ``--model DIR`` adds any analyzer folder
+  (exported to ONNX here when an ONNX variant is asked for);
 * a BERT-base-shaped model (12 × 768, random weights, the same tokenizer): the cost of the
   AraBERT path (``--base-variants`` to choose its backends, ``--skip-base`` to leave it out).
 
@@ -84,24 +85,43 @@ def random_analyzer(folder: Path, tokenizer_source: Path, shape: dict[str, int])
     return folder
 
 
-def default_model(path: str | None, scratch: Path) -> tuple[Path, str]:
-    """The analyzer to measure and its description (a random compact one when none loads)."""
-    from nlpkit.analysis.analyzer import resolve_model_dirs
-    from nlpkit.errors import NlpkitError
+def tier_plans(tiers: list[str], scratch: Path) -> list[tuple[str, Path, list[str]]]:
+    """(name, folder, backends) of each embedded tier that is installed (a random compact model when none is)."""
+    from nlpkit.analysis.analyzer import MANIFEST, TIERS
 
-    try:
-        ner_dir, _ = resolve_model_dirs(path)
-        folder = ner_dir.parent
-        return folder, f"default model ({folder})"
-    except NlpkitError as error:
-        print(f"note: {error.__class__.__name__}: {str(error)[:160]}…", file=sys.stderr)
-        print("note: measuring a RANDOM compact model (4x256) instead of the trained default.", file=sys.stderr)
-        return random_analyzer(scratch / "compact", tokenizer_dir(scratch), COMPACT), "compact 4x256 (random)"
+    plans = []
+    for tier in tiers:
+        folder = TIERS[tier]
+        if not (folder / MANIFEST).is_file():
+            print(f"note: the {tier} tier is not installed in this checkout; skipped.", file=sys.stderr)
+            continue
+        has_torch = all(any((part / name).is_file() for name in ("model.safetensors", "pytorch_model.bin"))
+                        for part in (folder / "ner", folder / "stance"))
+        plans.append((f"{tier} tier", folder, ["torch", "onnx-int8"] if has_torch else ["auto", "onnx-int8"]))
+    if not plans:
+        print("note: measuring a RANDOM compact model (4x256) instead of the embedded tiers.", file=sys.stderr)
+        plans.append(("compact 4x256 (random)", random_analyzer(scratch / "compact", tokenizer_dir(scratch), COMPACT),
+                      ["torch", "onnx-int8"]))
+    return plans
+
+
+def base_tokenizer(plans: list[tuple[str, Path, list[str]]]) -> Path:
+    """A tokenizer folder for the BERT-base-shaped model: the first plain (non-ensemble) NER folder."""
+    for _, folder, _ in plans:
+        if (folder / "ner" / "config.json").is_file():
+            return folder / "ner"
+    from nlpkit.analysis.analyzer import TIERS
+
+    return TIERS["fast"] / "ner"
 
 
 def prepare(folder: Path, scratch: Path, name: str, variants: list[str]) -> Path:
-    """A copy of ``folder`` with ONNX files when an ONNX variant is measured."""
-    if not any(variant.startswith("onnx") for variant in variants):
+    """A copy of ``folder`` with ONNX files when an ONNX variant is measured and the folder has none."""
+    from nlpkit.models.directory import INT8_FILE, ONNX_FILE
+
+    present = all((folder / part / INT8_FILE).is_file() or (folder / part / ONNX_FILE).is_file()
+                  for part in ("ner", "stance") if (folder / part / "config.json").is_file())
+    if present or not any(variant.startswith("onnx") for variant in variants):
         return folder
     from nlpkit.models.onnx_export import export_onnx
 
@@ -206,11 +226,12 @@ def component_table(rows: list[tuple[str, str, dict[str, object]]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Prepare the models, measure every variant, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", nargs="?", help="analyzer directory (default: the embedded model)")
+    parser.add_argument("--tiers", default="accurate,fast", help="embedded tiers to measure (default accurate,fast)")
+    parser.add_argument("--model", help="also measure this analyzer folder")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
     parser.add_argument("--words", type=int, default=20_000, help="corpus size in words (default 20000)")
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--variants", default=",".join(VARIANTS), help="backends for the default model")
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="backends for --model")
     parser.add_argument("--base-variants", default=",".join(VARIANTS), help="backends for the BERT-base-shaped model")
     parser.add_argument("--skip-base", action="store_true", help="leave out the BERT-base-shaped model")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -224,10 +245,12 @@ def main(argv: list[str] | None = None) -> int:
     hf_logging.disable_progress_bar()
     scratch = Path(tempfile.mkdtemp(prefix="nlpkit-bench-"))
     try:
-        folder, description = default_model(args.model, scratch)
-        plans = [(description, prepare(folder, scratch, "default", args.variants.split(",")), args.variants.split(","))]
+        plans = tier_plans([t for t in args.tiers.split(",") if t], scratch)
+        if args.model:
+            variants = args.variants.split(",")
+            plans.append((f"model ({args.model})", prepare(Path(args.model), scratch, "model", variants), variants))
         if not args.skip_base:
-            base = random_analyzer(scratch / "base", folder / "ner", BASE)
+            base = random_analyzer(scratch / "base", base_tokenizer(plans), BASE)
             plans.append(("BERT-base 12x768 (random)", prepare(base, scratch, "base", args.base_variants.split(",")),
                           args.base_variants.split(",")))
         rows = []

@@ -72,7 +72,7 @@ STANCE_COUNTS = {
 def test_registry_names() -> None:
     assert set(list_datasets()) == NER_DATASETS | STANCE_DATASETS
     assert NER_DATASETS == {"anercorp", "newsfane", "wikifane", "fane", "wojood", "seeds_ner"}
-    assert STANCE_DATASETS == {"mawqif", "ans", "seeds_stance", "authored"}
+    assert STANCE_DATASETS == {"mawqif", "ans", "seeds_stance", "authored", "news_stance"}
     assert list_datasets("stance") == sorted(STANCE_DATASETS)
     assert splits("wojood") == ("train", "dev", "test")
 
