@@ -356,3 +356,46 @@ def test_fine_tuning_from_a_float16_checkpoint_trains_in_float32(base_dir: Path,
                        *_set("train.max_steps", 2), *_set("train.bf16", "false")]) == 0
     model = AutoModelForTokenClassification.from_pretrained(out, dtype="auto")
     assert {p.dtype for p in model.parameters()} == {torch.float32}
+
+
+def test_evaluate_library_path_matches_trainer_path(tiny_stance_dir: Path, tmp_path: Path) -> None:
+    """--library scores through nlpkit's backend; on short pairs it predicts what the Trainer predicts."""
+    rows = [{"target": target, "text": text, "label": label} for target, text, label in [
+        ("روسيا", "أدانت اليابان بشدة الهجوم الروسي على أوكرانيا", "AGAINST"),
+        ("الصين", "اتفق البلدان على توسيع التعاون الاقتصادي مع الصين", "FAVOR"),
+        ("الأمم المتحدة", "وصل الوفد إلى نيويورك صباح اليوم", "NONE"),
+        ("إيران", "حذرت واشنطن طهران من عواقب التصعيد", "AGAINST"),
+        ("تركيا", "رحبت أنقرة بالاتفاق الجديد", "FAVOR"),
+    ]]
+    data = tmp_path / "pairs.jsonl"
+    data.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    outs = []
+    for extra in ([], ["--library"]):
+        out = tmp_path / f"report{len(extra)}.json"
+        assert evaluate_main(["--model", str(tiny_stance_dir), "--task", "stance", "--data", str(data),
+                              "--out", str(out), *extra]) == 0
+        outs.append(json.loads(out.read_text(encoding="utf-8")))
+    trainer, library = (o["results"]["pairs"] for o in outs)
+    assert library["confusion"] == trainer["confusion"]
+    assert sum(sum(row.values()) for row in library["confusion"].values()) == len(rows)
+    assert outs[1]["path"] == "library" and "gold \\ predicted" in outs[1]["report"]
+
+
+def test_eval_keeps_dataset_order_with_group_by_length(tiny_ner_dir: Path, tmp_path: Path) -> None:
+    """transformers 5 groups eval batches by length too; the scorers need predictions in row order."""
+    from transformers import AutoModelForTokenClassification, Trainer, TrainingArguments
+
+    from training.common import OrderedEvalTrainer
+
+    lengths = [3, 30, 5, 28, 2, 31, 7, 25, 4, 29, 6, 27]
+    features = datasets.Dataset.from_dict({"input_ids": [[5] * n for n in lengths]})
+    args = TrainingArguments(output_dir=str(tmp_path), per_device_eval_batch_size=2, report_to="none",
+                             train_sampling_strategy="group_by_length")
+    model = AutoModelForTokenClassification.from_pretrained(tiny_ner_dir)
+
+    def order(trainer_class: type) -> list[int]:
+        trainer = trainer_class(model=model, args=args, data_collator=lambda rows: {"input_ids": [r["input_ids"] for r in rows]})
+        return [len(row) for batch in trainer.get_eval_dataloader(features) for row in batch["input_ids"]]
+
+    assert order(Trainer) != lengths  # the upstream behaviour this class exists for
+    assert order(OrderedEvalTrainer) == lengths

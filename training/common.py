@@ -11,12 +11,28 @@ from typing import Any
 
 import torch
 import yaml
-from transformers import TrainingArguments, set_seed
+from torch.utils.data import Dataset, Sampler, SequentialSampler
+from transformers import Trainer, TrainingArguments, set_seed
 from transformers.trainer_utils import get_last_checkpoint
 
 from training.config import Config
 
 logger = logging.getLogger("training")
+
+
+class OrderedEvalTrainer(Trainer):
+    """The HF Trainer, with evaluation and prediction in dataset order.
+
+    transformers 5 applies ``group_by_length`` to evaluation as well (a ``LengthGroupedSampler``),
+    so predictions come back shuffled relative to the features; the task scorers align them by
+    row (NER sub-word positions, stance gold labels) and would score noise. Training batches
+    keep the length grouping.
+    """
+
+    def _get_eval_sampler(self, eval_dataset: Dataset) -> Sampler | None:
+        if self.args.world_size > 1:  # accelerate shards the dataset in order
+            return None
+        return SequentialSampler(eval_dataset)
 
 
 def prepare_run(config: Config) -> Path:

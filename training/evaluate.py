@@ -3,6 +3,11 @@
 ``--data`` is ``NAME[:split]`` (a name of ``nlpkit.data.load``, split ``test`` by default) or the
 path of a ``.jsonl`` file in the task's schema; it may be repeated. The metrics are the ones
 training reports (``training/metrics.py``); ``--out FILE.json`` also writes them with the reports.
+
+``--library`` scores a model folder the way ``analyze()`` runs it instead of through the Trainer:
+nlpkit's own loading and backend (int8 ONNX where that is what ships), NER ensembles included,
+NER decoded to character spans and back to word tags (``training.evaluate_ruler``), stance with
+long texts windowed. Use it for shipped tiers, whose folders may hold no PyTorch weights.
 """
 
 from __future__ import annotations
@@ -55,6 +60,35 @@ def evaluate(model: str, task: str, data: list[str], *, limit: int | None = None
     }
 
 
+def evaluate_library(model: str, task: str, data: list[str], *, limit: int | None = None,
+                     data_dir: str | None = None) -> dict[str, Any]:
+    """Like :func:`evaluate`, through nlpkit's inference path (see the module docstring)."""
+    from nlpkit.models.ensemble import load_ner
+    from nlpkit.models.loading import load_model
+    from nlpkit.models.stance import StanceModel
+    from training.evaluate_ruler import score_with_report
+    from training.metrics import stance_scores
+
+    predictor = load_ner(model, batch_size=64) if task == "ner" else StanceModel(load_model(model, "stance"), batch_size=32)
+    results = {}
+    for item in data:
+        source = parse_data(item, limit)
+        dataset = load_source(source, task, data_dir)
+        if task == "ner":
+            results[source_label(source)] = score_with_report(predictor, dataset)
+        else:
+            pairs = list(zip(dataset["target"], dataset["text"], strict=True))
+            predicted = [label for label, _ in predictor.predict(pairs)]
+            results[source_label(source)] = stance_scores(list(dataset["label"]), predicted)
+    return {
+        "model": model,
+        "task": task,
+        "path": "library",
+        "results": {name: metrics for name, (metrics, _) in results.items()},
+        "report": joined_report(results),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI: print the report and scores; exit code 2 with one line on bad data or model."""
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.splitlines()[0])
@@ -67,11 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=_positive, default=64)
     parser.add_argument("--max-length", type=_positive, help="default: the training run's model.max_length")
     parser.add_argument("--data-dir", help="data directory (default $NLPKIT_DATA or ../shared/data)")
+    parser.add_argument("--library", action="store_true",
+                        help="score through nlpkit's loading and backend, as analyze() runs the model")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        outcome = evaluate(args.model, args.task, args.data, limit=args.limit, batch_size=args.batch_size,
-                           max_length=args.max_length, data_dir=args.data_dir)
+        outcome = (evaluate_library(args.model, args.task, args.data, limit=args.limit, data_dir=args.data_dir)
+                   if args.library else
+                   evaluate(args.model, args.task, args.data, limit=args.limit, batch_size=args.batch_size,
+                            max_length=args.max_length, data_dir=args.data_dir))
     except NlpkitError as error:
         print(f"error: {error}".splitlines()[0], file=sys.stderr)
         return 2

@@ -46,6 +46,11 @@ def tags_for_spans(words: list[tuple[int, int]], spans: list[EntitySpan]) -> lis
 
 def score(predictor: Any, dataset: Any) -> dict[str, Any]:
     """seqeval scores of ``predictor`` (``predict_many``) on a NER dataset."""
+    return score_with_report(predictor, dataset)[0]
+
+
+def score_with_report(predictor: Any, dataset: Any) -> tuple[dict[str, Any], str]:
+    """seqeval scores and the text report of ``predictor`` (``predict_many``) on a NER dataset."""
     items, words = [], []
     for tokens in dataset["tokens"]:
         text, offsets = rebuild(tokens)
@@ -53,8 +58,7 @@ def score(predictor: Any, dataset: Any) -> dict[str, Any]:
         words.append(offsets)
     predicted = predictor.predict_many(items)
     pred = [tags_for_spans(w, spans) for w, spans in zip(words, predicted, strict=True)]
-    metrics, _ = ner_scores(list(dataset["tags"]), pred, dataset[0]["annotated_types"])
-    return metrics
+    return ner_scores(list(dataset["tags"]), pred, dataset[0]["annotated_types"])
 
 
 def main(argv: list[str] | None = None) -> int:

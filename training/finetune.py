@@ -19,12 +19,12 @@ import datasets
 import numpy as np
 import torch
 import yaml
-from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer, TrainingArguments
+from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainingArguments
 
 from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.loading import load_tokenizer
 from training.callbacks import EtaLogger
-from training.common import Stopwatch, prepare_run, resume_checkpoint, training_arguments, write_metrics
+from training.common import OrderedEvalTrainer, Stopwatch, prepare_run, resume_checkpoint, training_arguments, write_metrics
 from training.config import Config
 from training.metrics import EvalPart, Scores, argmax_logits, flat_metrics, joined_report, score_parts
 from training.sources import check_model_source, load_sources, mix_sources, require_sources, source_label
@@ -111,7 +111,7 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
     model = load_model(spec, config.model.name_or_path, num_labels=len(spec.labels), id2label=id2label,
                        label2id={label: i for i, label in id2label.items()})
     freeze(model, word_embeddings=config.model.freeze_word_embeddings, layers=config.model.freeze_layers)
-    trainer = Trainer(
+    trainer = OrderedEvalTrainer(
         model=model,
         args=training_arguments(config, has_eval=bool(parts), metric=spec.best_metric),
         data_collator=spec.collator(tokenizer),
@@ -167,7 +167,7 @@ def evaluate_saved(spec: TaskSpec, model_dir: str, loaded: list[tuple[str, datas
     with tempfile.TemporaryDirectory() as scratch:
         args = TrainingArguments(output_dir=scratch, per_device_eval_batch_size=batch_size, report_to="none",
                                  dataloader_pin_memory=False, disable_tqdm=True)
-        trainer = Trainer(model=model, args=args, data_collator=spec.collator(tokenizer), processing_class=tokenizer,
+        trainer = OrderedEvalTrainer(model=model, args=args, data_collator=spec.collator(tokenizer), processing_class=tokenizer,
                           preprocess_logits_for_metrics=spec.preprocess)
         predictions = trainer.predict(features).predictions
     return score_parts(parts, predictions)

@@ -63,8 +63,10 @@ def ner_scores(gold: list[list[str]], pred: list[list[str]], annotated_types: Co
 
 
 def stance_scores(gold: Sequence[str], pred: Sequence[str]) -> Scores:
-    """Accuracy, macro-F1 over FAVOR/AGAINST/NONE, macro-F1 over FAVOR+AGAINST (Mawqif's F_avg), per class."""
-    from sklearn.metrics import accuracy_score, classification_report, f1_score, precision_recall_fscore_support
+    """Accuracy, macro-F1 over FAVOR/AGAINST/NONE, macro-F1 over FAVOR+AGAINST (Mawqif's F_avg), per class,
+    and the confusion table (``confusion[gold][predicted]`` counts, also printed under the report)."""
+    from sklearn.metrics import (accuracy_score, classification_report, confusion_matrix, f1_score,
+                                 precision_recall_fscore_support)
 
     labels = list(STANCE_LABELS)
     precision, recall, f1, support = precision_recall_fscore_support(gold, pred, labels=labels, zero_division=0)
@@ -79,8 +81,14 @@ def stance_scores(gold: Sequence[str], pred: Sequence[str]) -> Scores:
             for label, p, r, f, s in zip(labels, precision, recall, f1, support)
         },
     }
+    table = confusion_matrix(gold, pred, labels=labels)
+    metrics["confusion"] = {g: {p: int(table[i, j]) for j, p in enumerate(labels)} for i, g in enumerate(labels)}
     report = classification_report(gold, pred, labels=labels, digits=4, zero_division=0)
-    return metrics, report
+    width = max(map(len, labels)) + 2
+    rows = ["gold \\ predicted".ljust(width + 8) + "".join(p.rjust(width) for p in labels)]
+    rows += [g.ljust(width + 8) + "".join(str(table[i, j]).rjust(width) for j in range(len(labels)))
+             for i, g in enumerate(labels)]
+    return metrics, report + "\n" + "\n".join(rows) + "\n"
 
 
 def score_parts(parts: Sequence[EvalPart], predictions: np.ndarray) -> dict[str, Scores]:
