@@ -47,6 +47,16 @@ def test_ruler_fills_gaps_only() -> None:
     assert [(text[s.start:s.end], s.label) for s in spans] == [("لافروف", "PER"), ("موسكو", "ORG"), ("طوكيو", "LOC")]
 
 
+def test_unsure_person_that_is_a_place_becomes_the_place() -> None:
+    text = "قال لافروف إن موسكو وطوكيو اتفقتا."
+    tokyo = text.index("طوكيو")
+    for score, label in ((0.13, "LOC"), (0.9, "PER")):  # only an unsure PER reading yields to the gazetteer
+        ruled = GazetteerRuler(_FixedNer([EntitySpan(4, 10, "PER", 0.4), EntitySpan(tokyo, tokyo + 5, "PER", score)]),
+                               cldr_places())
+        spans = ruled.predict_many([(text, [(0, len(text))])])[0]
+        assert [(text[s.start:s.end], s.label) for s in spans] == [("لافروف", "PER"), ("موسكو", "LOC"), ("طوكيو", label)]
+
+
 def test_analyzer_switch(tiny_analyzer_dir: Path) -> None:
     import nlpkit
     from nlpkit.models.ner import NerModel
