@@ -42,7 +42,7 @@ MANIFEST_FORMAT = "nlpkit-analyzer"
 EMBEDDED_ROOT = Path(__file__).resolve().parents[1] / "resources" / "models"
 TIERS = {"accurate": EMBEDDED_ROOT / "accurate", "fast": EMBEDDED_ROOT / "fast"}
 """The embedded model tiers, by name: ``nlpkit.load("fast")``, ``--model fast``."""
-DEFAULT_TIER = "fast"
+DEFAULT_TIER = "accurate"
 """The tier that ``nlpkit.load()`` / ``analyze()`` use when no model is named (alias ``"default"``)."""
 EMBEDDED_MODELS = TIERS[DEFAULT_TIER]
 TASKS = ("ner", "stance")
