@@ -30,6 +30,20 @@ python -m training.seeds_loao --task ner
 python -m training.seeds_loao --task stance
 python benchmarks/bench_analyze.py --threads 2 | tee reports/bench_analyze.txt
 
+# The accurate tier (CPU, about 70 min; docs/TRAINING.md) and the fast tier's news stance model,
+# then both tiers scored through analyze()'s path and measured against BERT-base.
+python -m training.import_encoder --out runs/e5
+python -m training.prune_vocab --model runs/e5 --out runs/e5-pruned
+python -m training.train configs/ner_e5.yaml
+python -m training.train configs/stance_e5.yaml
+python -m training.tune_ensemble --member runs/ner_e5/checkpoints/checkpoint-1100 \
+    --member nlpkit/resources/models/fast/ner --data newsfane:dev --data wojood:dev
+python -m training.ship --ner runs/ner_e5/checkpoints/checkpoint-1100 --stance runs/stance_e5/checkpoints/checkpoint-700 \
+    --onnx-only --ner-partner ../../fast/ner --ner-weight 0.6 --out nlpkit/resources/models/accurate
+python -m training.train configs/stance_fast_news.yaml    # shipped as nlpkit/resources/models/fast/stance
+scripts/evaluate_tiers.sh
+python benchmarks/bench_analyze.py --threads 2 --words 10000 | tee reports/bench_analyze.txt
+
 # The ANERcorp dev-track comparisons in model_card.md (CPU, about 25 min): WITH_DEV_TRACK=1
 if [[ "${WITH_DEV_TRACK:-0}" == 1 ]]; then
     python -m training.train configs/ner_dev_base.yaml
