@@ -52,3 +52,9 @@ def test_shards_resume_and_load_as_ner_source(data_dir: Path, tiny_ner_dir: Path
     assert (out / "shard_001.jsonl").is_file()
     dataset = load_source(SourceConfig(name=str(joined)), "ner", None)
     assert len(dataset) == 3 and dataset[0]["tokens"][0] == "استقبل"
+
+
+def test_a_short_corpus_labels_what_it_has(data_dir: Path, tiny_ner_dir: Path, tmp_path: Path) -> None:
+    joined = distill(str(tiny_ner_dir), tmp_path / "silver", sentences=10, shard_size=2, data_dir=str(data_dir))
+    assert len(joined.read_text(encoding="utf-8").splitlines()) == 3
+    assert sorted(p.name for p in (tmp_path / "silver").glob("shard_*.jsonl")) == ["shard_000.jsonl", "shard_001.jsonl"]

@@ -26,11 +26,13 @@ import logging
 import sys
 import time
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from nlpkit.data.labels import NER_TYPES
 from nlpkit.data.readers.corpus import iter_corpus
-from nlpkit.models.ensemble import load_ner
+from nlpkit.models.ensemble import NerEnsemble, load_ner
+from nlpkit.models.ner import NerModel
 from nlpkit.text.boilerplate import boilerplate_spans, inside
 from nlpkit.text.normalize import normalize
 from nlpkit.text.sentences import split_sentences
@@ -57,9 +59,9 @@ def corpus_sentences(corpus: str = "ant", data_dir: str | None = None) -> Iterat
             yield sentence
 
 
-def label_shard(teacher: object, sentences: list[str], first_id: int) -> list[dict[str, object]]:
+def label_shard(teacher: NerModel | NerEnsemble, sentences: list[str], first_id: int) -> list[dict[str, object]]:
     """NER-schema rows for ``sentences``: the teacher's words, tags and tag probabilities."""
-    tagged = teacher.tag_many([(text, [(0, len(text))]) for text in sentences])  # type: ignore[attr-defined]
+    tagged = teacher.tag_many([(text, [(0, len(text))]) for text in sentences])
     rows = []
     for index, document in enumerate(tagged):
         words = [word for sentence in document for word in sentence]
@@ -81,9 +83,16 @@ def distill(model: str, out: Path, *, sentences: int, shard_size: int, data_dir:
     teacher = load_ner(model, batch_size=32, **({"threads": threads} if threads else {}))
     stream = corpus_sentences("ant", data_dir)
     shards = (sentences + shard_size - 1) // shard_size
+    written: list[Path] = []
+    found = 0
     for shard in range(shards):
-        batch = [next(stream) for _ in range(min(shard_size, sentences - shard * shard_size))]
+        batch = list(islice(stream, min(shard_size, sentences - shard * shard_size)))
+        found += len(batch)
+        if not batch:
+            logger.warning("the corpus holds only %d usable sentences of the %d asked for; labelled those", found, sentences)
+            break
         path = out / f"shard_{shard:03d}.jsonl"
+        written.append(path)
         if path.is_file():
             continue
         clock = time.perf_counter()
@@ -91,13 +100,13 @@ def distill(model: str, out: Path, *, sentences: int, shard_size: int, data_dir:
         scratch = path.with_suffix(".tmp")
         scratch.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
         scratch.replace(path)
-        words = sum(len(row["tokens"]) for row in rows)
+        words, seconds = sum(len(row["tokens"]) for row in rows), time.perf_counter() - clock
         logger.info("shard %d/%d: %d sentences, %d words in %.0fs (%.0f words/s)", shard + 1, shards, len(rows),
-                    words, time.perf_counter() - clock, words / (time.perf_counter() - clock))
+                    words, seconds, words / seconds)
     joined = out / "silver.jsonl"
     with joined.open("w", encoding="utf-8") as handle:
-        for shard in range(shards):
-            handle.write((out / f"shard_{shard:03d}.jsonl").read_text(encoding="utf-8"))
+        for path in written:
+            handle.write(path.read_text(encoding="utf-8"))
     return joined
 
 
