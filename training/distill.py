@@ -80,7 +80,7 @@ def distill(model: str, out: Path, *, sentences: int, shard_size: int, data_dir:
             threads: int | None = None) -> Path:
     """Label ``sentences`` corpus sentences in resumable shards; return the joined ``silver.jsonl``."""
     out.mkdir(parents=True, exist_ok=True)
-    teacher = load_ner(model, batch_size=32, **({"threads": threads} if threads else {}))
+    teacher = load_ner(model, batch_size=32, threads=threads)
     stream = corpus_sentences("ant", data_dir)
     shards = (sentences + shard_size - 1) // shard_size
     written: list[Path] = []

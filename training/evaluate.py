@@ -6,8 +6,9 @@ training reports (``training/metrics.py``); ``--out FILE.json`` also writes them
 
 ``--library`` scores a model folder the way ``analyze()`` runs it instead of through the Trainer:
 nlpkit's own loading and backend (int8 ONNX where that is what ships), NER ensembles included,
-NER decoded to character spans and back to word tags (``training.evaluate_ruler``), stance with
-long texts windowed. Use it for shipped tiers, whose folders may hold no PyTorch weights.
+NER decoded to character spans and back to word tags (``training.evaluate_ruler``, which also
+scores the place gazetteer that ``analyze()`` adds on top), stance with long texts windowed. Use
+it for shipped tiers, whose folders may hold no PyTorch weights.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def evaluate(model: str, task: str, data: list[str], *, limit: int | None = None
     }
 
 
-def evaluate_library(model: str, task: str, data: list[str], *, limit: int | None = None,
+def evaluate_library(model: str, task: str, data: list[str], *, limit: int | None = None, batch_size: int = 64,
                      data_dir: str | None = None) -> dict[str, Any]:
     """Like :func:`evaluate`, through nlpkit's inference path (see the module docstring)."""
     from nlpkit.models.ensemble import load_ner
@@ -69,7 +70,8 @@ def evaluate_library(model: str, task: str, data: list[str], *, limit: int | Non
     from training.evaluate_ruler import score_with_report
     from training.metrics import stance_scores
 
-    predictor = load_ner(model, batch_size=64) if task == "ner" else StanceModel(load_model(model, "stance"), batch_size=32)
+    predictor = (load_ner(model, batch_size=batch_size) if task == "ner"
+                 else StanceModel(load_model(model, "stance"), batch_size=batch_size))
     results = {}
     for item in data:
         source = parse_data(item, limit)
@@ -106,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        outcome = (evaluate_library(args.model, args.task, args.data, limit=args.limit, data_dir=args.data_dir)
+        outcome = (evaluate_library(args.model, args.task, args.data, limit=args.limit, batch_size=args.batch_size,
+                                    data_dir=args.data_dir)
                    if args.library else
                    evaluate(args.model, args.task, args.data, limit=args.limit, batch_size=args.batch_size,
                             max_length=args.max_length, data_dir=args.data_dir))
