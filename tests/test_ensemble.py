@@ -1,4 +1,4 @@
-"""NER ensembles: averaged word distributions, Viterbi decoding, saving and loading through the analyzer."""
+"""Ensembles: averaged NER word distributions (Viterbi decoding) and stance label distributions; saving, loading, the analyzer and shipping."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 
 from nlpkit.analysis.analyzer import Analyzer
 from nlpkit.errors import ConfigError, ModelLoadError
-from nlpkit.models.ensemble import ENSEMBLE_FILE, NerEnsemble, load_ner
+from nlpkit.models.ensemble import ENSEMBLE_FILE, NerEnsemble, StanceEnsemble, load_ner, load_stance
 from nlpkit.models.ner import NerModel, tags_from_probabilities
+from nlpkit.models.stance import StanceModel
 from nlpkit.text.sentences import split_sentences
 from tests.conftest import THREADS
 
@@ -88,3 +89,102 @@ def test_broken_ensembles_are_refused(tiny_ner_dir: Path, tiny_stance_dir: Path,
         NerEnsemble([member, member], [1, 0])
     with pytest.raises(ConfigError, match="at least one"):
         NerEnsemble([])
+
+
+@pytest.fixture(scope="module")
+def second_stance_dir(tmp_path_factory: pytest.TempPathFactory, tiny_stance_dir: Path) -> Path:
+    """The tiny stance model with its labels in another order and another head, so columns must be aligned."""
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_stance_dir)
+    torch.manual_seed(2)
+    torch.nn.init.normal_(model.classifier.weight, std=2.0)
+    order = ["NONE", "FAVOR", "AGAINST"]
+    model.config.id2label = dict(enumerate(order))
+    model.config.label2id = {label: index for index, label in enumerate(order)}
+    directory = tmp_path_factory.mktemp("stance_b")
+    model.save_pretrained(directory)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(tiny_stance_dir / name, directory / name)
+    return directory
+
+
+def _pairs(seed_texts: list[str]) -> list[tuple[str, str]]:
+    sentences = [seed_texts[0][start:end] for start, end in split_sentences(seed_texts[0])[:6]]
+    return [(target, sentence) for sentence in sentences for target in ("اليابان", "روسيا")]
+
+
+def test_stance_ensemble_averages_aligned_label_distributions(tiny_stance_dir: Path, second_stance_dir: Path,
+                                                              seed_texts: list[str]) -> None:
+    a = StanceModel.from_pretrained(tiny_stance_dir, threads=THREADS)
+    b = StanceModel.from_pretrained(second_stance_dir, threads=THREADS)
+    assert a.model.labels != b.model.labels
+    pairs = _pairs(seed_texts)
+    ensemble = StanceEnsemble([a, b], [3, 1])
+    columns = [list(b.model.labels).index(label) for label in a.model.labels]
+    expected = [0.75 * pa + 0.25 * pb[columns] for pa, pb in zip(a.probabilities(pairs), b.probabilities(pairs), strict=True)]
+    mixed = ensemble.probabilities(pairs)
+    assert np.allclose(mixed, expected)
+    assert [label for label, _ in ensemble.predict(pairs)] == [a.model.labels[int(row.argmax())] for row in expected]
+    assert StanceEnsemble([a]).predict(pairs) == a.predict(pairs)
+
+
+def test_stance_ensemble_saves_loads_and_runs_in_the_analyzer(tiny_ner_dir: Path, tiny_stance_dir: Path,
+                                                              second_stance_dir: Path, seed_texts: list[str],
+                                                              tmp_path: Path) -> None:
+    members = [StanceModel.from_pretrained(d, threads=THREADS) for d in (tiny_stance_dir, second_stance_dir)]
+    ensemble = StanceEnsemble(members, [0.8, 0.2])
+    ensemble.save_pretrained(tmp_path / "stance")
+    loaded = load_stance(tmp_path / "stance", threads=THREADS)
+    assert isinstance(loaded, StanceEnsemble)
+    pairs = _pairs(seed_texts)
+    assert loaded.predict(pairs) == ensemble.predict(pairs)
+    with pytest.raises(ModelLoadError, match="not an nlpkit NER ensemble"):
+        load_ner(tmp_path / "stance")
+
+    shutil.copytree(tiny_ner_dir, tmp_path / "ner")
+    (tmp_path / "nlpkit.json").write_text(json.dumps({"format": "nlpkit-analyzer", "ner": "ner", "stance": "stance"}),
+                                          encoding="utf-8")
+    analyzer = Analyzer.from_pretrained(tmp_path, threads=THREADS, gazetteer=False)
+    assert isinstance(analyzer.stance, StanceEnsemble)
+    text = seed_texts[0][:1500]
+    doc = analyzer(text, targets=["اليابان"])
+    in_memory = Analyzer(NerModel.from_pretrained(tiny_ner_dir, threads=THREADS), ensemble)(text, targets=["اليابان"])
+    only_first = Analyzer(NerModel.from_pretrained(tiny_ner_dir, threads=THREADS), members[0])(text, targets=["اليابان"])
+    assert doc.stances and doc.to_dict()["stances"] == in_memory.to_dict()["stances"]
+    assert [round(r.score, 6) for r in doc.stances] != [round(r.score, 6) for r in only_first.stances]
+
+
+def test_ship_makes_a_stance_ensemble_with_a_partner_folder(tiny_stance_dir: Path, second_stance_dir: Path,
+                                                            tmp_path: Path) -> None:
+    from training.ship import ensemble_component
+
+    shutil.copytree(tiny_stance_dir, tmp_path / "tier" / "stance")
+    shutil.copytree(second_stance_dir, tmp_path / "other" / "stance")
+    with pytest.raises(ConfigError, match="between 0 and 1"):
+        ensemble_component(tmp_path / "tier", "stance", "../../other/stance", 1.0)
+    with pytest.raises(ConfigError, match="no model folder"):
+        ensemble_component(tmp_path / "tier", "stance", "../../missing/stance", 0.8)
+    folder = ensemble_component(tmp_path / "tier", "stance", "../../other/stance", 0.8)
+    spec = json.loads((folder / ENSEMBLE_FILE).read_text(encoding="utf-8"))
+    assert spec["format"] == "nlpkit-stance-ensemble"
+    loaded = load_stance(folder, threads=THREADS)
+    assert isinstance(loaded, StanceEnsemble) and [round(w, 6) for w in loaded.weights] == [0.8, 0.2]
+
+
+def test_tune_ensemble_scores_stance_weights_like_the_members(tiny_stance_dir: Path, second_stance_dir: Path,
+                                                              seed_texts: list[str]) -> None:
+    from training.metrics import stance_scores
+    from training.tune_ensemble import stance_grid
+
+    a = StanceModel.from_pretrained(tiny_stance_dir, threads=THREADS)
+    b = StanceModel.from_pretrained(second_stance_dir, threads=THREADS)
+    pairs = _pairs(seed_texts)
+    gold = ["AGAINST", "NONE", "FAVOR"] * (len(pairs) // 3) + ["NONE"] * (len(pairs) % 3)
+    dataset = {"target": [t for t, _ in pairs], "text": [x for _, x in pairs], "label": gold}
+    scores = stance_grid([a, b], dataset, [1.0, 0.5, 0.0])
+    for weight, member in ((1.0, a), (0.0, b)):
+        assert scores[weight] == stance_scores(gold, [label for label, _ in member.predict(pairs)])[0]["macro_f1"]
+    mixed = StanceEnsemble([a, b], [0.5, 0.5]).predict(pairs)
+    assert scores[0.5] == stance_scores(gold, [label for label, _ in mixed])[0]["macro_f1"]

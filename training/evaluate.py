@@ -64,14 +64,12 @@ def evaluate(model: str, task: str, data: list[str], *, limit: int | None = None
 def evaluate_library(model: str, task: str, data: list[str], *, limit: int | None = None, batch_size: int = 64,
                      data_dir: str | None = None) -> dict[str, Any]:
     """Like :func:`evaluate`, through nlpkit's inference path (see the module docstring)."""
-    from nlpkit.models.ensemble import load_ner
-    from nlpkit.models.loading import load_model
-    from nlpkit.models.stance import StanceModel
+    from nlpkit.models.ensemble import load_ner, load_stance
     from training.evaluate_ruler import score_with_report
     from training.metrics import stance_scores
 
     predictor = (load_ner(model, batch_size=batch_size) if task == "ner"
-                 else StanceModel(load_model(model, "stance"), batch_size=batch_size))
+                 else load_stance(model, batch_size=batch_size))
     results = {}
     for item in data:
         source = parse_data(item, limit)

@@ -11,10 +11,12 @@ checked against PyTorch), so the base install (no torch) runs the shipped models
 
 ``--ner-partner PATH --ner-weight W`` makes the shipped NER an ensemble (:mod:`nlpkit.models.ensemble`)
 of the trained model (weight ``W``, in ``ner/main``) and the NER folder at ``PATH``, written
-relative to ``ner/`` so that a tier can reuse another tier's model without a second copy:
+relative to ``ner/`` so that a tier can reuse another tier's model without a second copy;
+``--stance-partner``/``--stance-weight`` do the same for stance:
 
     python -m training.ship --ner runs/ner_e5 --stance runs/stance_e5 --onnx-only \
-        --ner-partner ../../fast/ner --ner-weight 0.5 --out runs/accurate
+        --ner-partner ../../fast/ner --ner-weight 0.5 \
+        --stance-partner ../../fast/stance --stance-weight 0.8 --out runs/accurate
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from transformers import AutoModelForSequenceClassification, AutoModelForTokenCl
 from nlpkit.analysis.analyzer import EMBEDDED_MODELS, Analyzer
 from nlpkit.errors import ConfigError, NlpkitError
 from nlpkit.models.directory import ONNX_FILE
-from nlpkit.models.ensemble import ENSEMBLE_FILE, ENSEMBLE_FORMAT
+from nlpkit.models.ensemble import ENSEMBLE_FILE, FORMATS
 from nlpkit.models.loading import load_tokenizer
 from nlpkit.models.onnx_export import export_onnx
 
@@ -72,24 +74,26 @@ def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_onl
     return target
 
 
-def ensemble_ner(target: Path, partner: str, weight: float) -> Path:
-    """Make ``target/ner`` an ensemble of the shipped model (moved to ``ner/main``) and ``partner``.
+def ensemble_component(target: Path, name: str, partner: str, weight: float) -> Path:
+    """Make ``target/<name>`` an ensemble of the shipped model (moved to ``<name>/main``) and ``partner``.
 
     Raises:
-        ConfigError: a weight outside (0, 1), or a partner that is not an NER folder.
+        ConfigError: a weight outside (0, 1), or a partner that is not a model folder.
     """
     if not 0 < weight < 1:
-        raise ConfigError(f"--ner-weight must lie between 0 and 1 (exclusive), got {weight}.")
-    ner = target / "ner"
-    if not (ner / partner / "config.json").is_file():
-        raise ConfigError(f"--ner-partner {partner}: no NER model folder at {ner / partner} (the path is relative to {ner}).")
-    moved = target / "ner_main"
-    ner.rename(moved)
-    ner.mkdir()
-    moved.rename(ner / "main")
-    spec = {"format": ENSEMBLE_FORMAT, "members": [{"path": "main", "weight": weight}, {"path": partner, "weight": round(1 - weight, 6)}]}
-    (ner / ENSEMBLE_FILE).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
-    return ner
+        raise ConfigError(f"--{name}-weight must lie between 0 and 1 (exclusive), got {weight}.")
+    folder = target / name
+    if not (folder / partner / "config.json").is_file():
+        raise ConfigError(f"--{name}-partner {partner}: no model folder at {folder / partner} "
+                          f"(the path is relative to {folder}).")
+    moved = target / f"{name}_main"
+    folder.rename(moved)
+    folder.mkdir()
+    moved.rename(folder / "main")
+    spec = {"format": FORMATS[name], "members": [{"path": "main", "weight": weight},
+                                                 {"path": partner, "weight": round(1 - weight, 6)}]}
+    (folder / ENSEMBLE_FILE).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+    return folder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,11 +106,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="ship model.int8.onnx without PyTorch weights (runs on ONNX Runtime only)")
     parser.add_argument("--ner-partner", help="NER folder (relative to the shipped ner/) to ensemble with")
     parser.add_argument("--ner-weight", type=float, default=0.5, help="weight of the shipped NER model in the ensemble")
+    parser.add_argument("--stance-partner", help="stance folder (relative to the shipped stance/) to ensemble with")
+    parser.add_argument("--stance-weight", type=float, default=0.5,
+                        help="weight of the shipped stance model in the ensemble")
     args = parser.parse_args(argv)
     try:
         target = ship({"ner": args.ner, "stance": args.stance}, args.out, int8=args.int8, onnx_only=args.onnx_only)
         if args.ner_partner:
-            ensemble_ner(target, args.ner_partner, args.ner_weight)
+            ensemble_component(target, "ner", args.ner_partner, args.ner_weight)
+        if args.stance_partner:
+            ensemble_component(target, "stance", args.stance_partner, args.stance_weight)
     except NlpkitError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,12 +1,16 @@
-"""Choose the weights of an NER ensemble on dev splits, through the analyzer's decoding path.
+"""Choose the weights of a two-member ensemble on dev splits, through the analyzer's decoding path.
 
 ``python -m training.tune_ensemble --member runs/ner_e5 --member nlpkit/resources/models/fast/ner
 --data anercorp:dev --data newsfane:dev [--grid 0.3,0.4,0.5,0.6,0.7] [--out reports/ensemble_dev.json]``
 
-Every member tags each dev sentence once (:meth:`NerModel.word_probabilities`); each candidate
-weight ``w`` (given to the first member, ``1 − w`` to the second) is then scored without running
-the models again: mixed distributions → IOB2 Viterbi → trimmed spans → word tags → seqeval, as
-:mod:`training.evaluate_ruler` scores ``analyze()``. The best mean F1 over the dev sets wins.
+``--task stance`` does the same for stance models (macro-F1 over FAVOR/AGAINST/NONE):
+``--member runs/accurate/stance --member nlpkit/resources/models/fast/stance --data news_stance:dev``.
+
+Every member runs once over each dev set (NER: :meth:`NerModel.word_probabilities`; stance:
+:meth:`StanceModel.probabilities`); each candidate weight ``w`` (given to the first member,
+``1 − w`` to the second) is then scored without running the models again. NER: mixed
+distributions → IOB2 Viterbi → trimmed spans → word tags → seqeval, as
+:mod:`training.evaluate_ruler` scores ``analyze()``. The best mean score over the dev sets wins.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from typing import Any
 import numpy as np
 
 from nlpkit.models.ner import NerModel, spans_from_tags, tags_from_probabilities
+from nlpkit.models.stance import StanceModel, decide
 from training.evaluate import parse_data
 from training.evaluate_ruler import rebuild, tags_for_spans
-from training.metrics import ner_scores
+from training.metrics import ner_scores, stance_scores
 from training.sources import load_source
 
 
@@ -52,22 +57,41 @@ def score_weights(weights: list[float], labels: tuple[str, ...], offsets: list, 
     return metrics
 
 
+def stance_grid(members: list[StanceModel], dataset: Any, grid: list[float]) -> dict[float, float]:
+    """Macro-F1 of the stance ensemble at each weight of the first member."""
+    pairs = list(zip(dataset["target"], dataset["text"], strict=True))
+    labels = tuple(members[0].model.labels)
+    runs = []
+    for member in members:
+        columns = [list(member.model.labels).index(label) for label in labels]
+        runs.append(np.asarray(member.probabilities(pairs))[:, columns])
+    gold = list(dataset["label"])
+    return {w: stance_scores(gold, [label for label, _ in decide(w * runs[0] + (1 - w) * runs[1], labels)])[0]["macro_f1"]
+            for w in grid}
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI: score the grid, print a table, write the JSON report."""
     parser = argparse.ArgumentParser(prog="python -m training.tune_ensemble", description=__doc__.splitlines()[0])
-    parser.add_argument("--member", action="append", required=True, help="NER model directory (exactly two)")
+    parser.add_argument("--member", action="append", required=True, help="model directory (exactly two)")
+    parser.add_argument("--task", choices=("ner", "stance"), default="ner")
     parser.add_argument("--data", action="append", required=True, metavar="NAME[:split]")
     parser.add_argument("--grid", default="0,0.3,0.4,0.5,0.6,0.7,1", help="weights of the first member")
     parser.add_argument("--out", help="JSON report")
     args = parser.parse_args(argv)
     if len(args.member) != 2:
         parser.error("give exactly two --member directories")
-    members = [NerModel.from_pretrained(path, batch_size=64) for path in args.member]
+    component = NerModel if args.task == "ner" else StanceModel
+    members = [component.from_pretrained(path, batch_size=64) for path in args.member]
     labels = tuple(members[0].model.labels)
     grid = [float(w) for w in args.grid.split(",")]
     table: dict[str, dict[str, float]] = {str(w): {} for w in grid}
     for item in args.data:
-        dataset = load_source(parse_data(item, None), "ner")
+        dataset = load_source(parse_data(item, None), args.task)
+        if args.task == "stance":
+            for w, score in stance_grid(members, dataset, grid).items():
+                table[str(w)][item] = round(score, 4)
+            continue
         offsets, runs = member_runs(members, dataset)
         for w in grid:
             table[str(w)][item] = round(score_weights([w, 1 - w], labels, offsets, runs, dataset)["f1"], 4)
@@ -77,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     best = max(table, key=lambda w: table[w]["mean"])
     print(f"best weight of {args.member[0]}: {best}")
     if args.out:
-        report = {"members": args.member, "data": args.data, "f1": table, "best_weight": float(best)}
+        report = {"task": args.task, "members": args.member, "data": args.data,
+                  "f1" if args.task == "ner" else "macro_f1": table, "best_weight": float(best)}
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -137,8 +137,7 @@ class Analyzer:
         Raises:
             ModelLoadError: nothing loadable there; the message names the file and the fix.
         """
-        from nlpkit.models.ensemble import load_ner
-        from nlpkit.models.stance import StanceModel
+        from nlpkit.models.ensemble import load_ner, load_stance
 
         ner_dir, stance_dir = resolve_model_dirs(path_or_name)
         options: dict[str, Any] = {"backend": backend, "threads": threads, "batch_size": batch_size}
@@ -150,7 +149,7 @@ class Analyzer:
 
             places, city_countries = cldr_places(), cldr_city_countries()
             ner = GazetteerRuler(ner, places)
-        stance = StanceModel.from_pretrained(stance_dir, **options) if stance_dir is not None else None
+        stance = load_stance(stance_dir, **options) if stance_dir is not None else None
         return cls(ner, stance, batch_size=batch_size, places=places, city_countries=city_countries,
                    skip_boilerplate=skip_boilerplate)
 

@@ -1,14 +1,16 @@
-"""NER ensembles: token classifiers that vote by averaging their word-level tag distributions.
+"""Ensembles: models of one task that vote by averaging their probability distributions.
 
-Every member tags the same words (:func:`nlpkit.text.tokenize.tokenize`), so their per-word
+NER: every member tags the same words (:func:`nlpkit.text.tokenize.tokenize`), so their per-word
 distributions line up whatever their sub-word vocabularies; the weighted mean goes through the
-same IOB2 Viterbi decoding as a single model. An ensemble directory holds ``ensemble.json``::
+same IOB2 Viterbi decoding as a single model. Stance: the weighted mean of each pair's label
+distribution, whatever each member's label order. An ensemble directory holds ``ensemble.json``::
 
     {"format": "nlpkit-ner-ensemble", "members": [{"path": "e5", "weight": 0.5},
                                                   {"path": "../../fast/ner", "weight": 0.5}]}
 
-Member paths are relative to that directory (the shipped accurate tier points at the fast tier's
-NER model instead of storing it twice); :meth:`NerEnsemble.save_pretrained` copies the members in.
+(``"nlpkit-stance-ensemble"`` for stance). Member paths are relative to that directory (the
+shipped accurate tier points at the fast tier's models instead of storing them twice);
+``save_pretrained`` copies the members in.
 """
 
 from __future__ import annotations
@@ -17,66 +19,102 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.ner import EntitySpan, NerModel, WordTag, spans_from_tags, tags_from_probabilities
+from nlpkit.models.stance import Pair, StanceModel, decide
 
 ENSEMBLE_FILE = "ensemble.json"
 ENSEMBLE_FORMAT = "nlpkit-ner-ensemble"
+STANCE_ENSEMBLE_FORMAT = "nlpkit-stance-ensemble"
+FORMATS = {"ner": ENSEMBLE_FORMAT, "stance": STANCE_ENSEMBLE_FORMAT}
+TASK_NAMES = {"ner": "NER", "stance": "stance"}
 Span = tuple[int, int]
 
 
-class NerEnsemble:
-    """Several :class:`NerModel` members whose word tag probabilities are averaged before decoding."""
+def normalised_weights(count: int, weights: Sequence[float] | None) -> np.ndarray:
+    """Member weights (equal by default) scaled to sum to 1.
 
-    task = "ner"
+    Raises:
+        ConfigError: no members, a weight count that does not match, or non-positive weights.
+    """
+    if count == 0:
+        raise ConfigError("An ensemble needs at least one member model.")
+    weights = [1.0] * count if weights is None else list(weights)
+    if len(weights) != count or any(w <= 0 for w in weights):
+        raise ConfigError(f"Ensemble weights must be {count} positive numbers, got {weights!r}.")
+    return np.asarray(weights, dtype=np.float64) / float(sum(weights))
 
-    def __init__(self, members: Sequence[NerModel], weights: Sequence[float] | None = None) -> None:
+
+def label_columns(members: Sequence[NerModel] | Sequence[StanceModel]) -> tuple[tuple[str, ...], list[list[int]]]:
+    """The first member's labels and, per member, the column of each of those labels.
+
+    Raises:
+        ConfigError: members whose label sets differ.
+    """
+    labels = tuple(members[0].model.labels)
+    for member in members[1:]:
+        if set(member.model.labels) != set(labels):
+            raise ConfigError(f"Ensemble members disagree on labels: {sorted(labels)} vs {sorted(member.model.labels)}.")
+    return labels, [[list(member.model.labels).index(label) for label in labels] for member in members]
+
+
+def save_members(members: Sequence[NerModel] | Sequence[StanceModel], weights: np.ndarray, directory: Path,
+                 task: str) -> Path:
+    """Write every member into ``member_<i>/`` and the ``ensemble.json`` that names them."""
+    directory.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for index, (member, weight) in enumerate(zip(members, weights, strict=True)):
+        member.save_pretrained(directory / f"member_{index}")
+        entries.append({"path": f"member_{index}", "weight": round(float(weight), 6)})
+    spec = {"format": FORMATS[task], "members": entries}
+    (directory / ENSEMBLE_FILE).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+    return directory
+
+
+class Ensemble:
+    """What every ensemble shares: members of one task, normalised weights, aligned label columns."""
+
+    task: ClassVar[str]
+    member_class: ClassVar[type[NerModel] | type[StanceModel]]
+
+    def __init__(self, members: Sequence[Any], weights: Sequence[float] | None = None) -> None:
         """Combine ``members`` (weights default to equal and are normalised to sum to 1).
 
         Raises:
             ConfigError: no members, a weight count that does not match, non-positive weights, or
                 members whose label sets differ.
         """
-        if not members:
-            raise ConfigError("An NER ensemble needs at least one member model.")
-        weights = [1.0] * len(members) if weights is None else list(weights)
-        if len(weights) != len(members) or any(w <= 0 for w in weights):
-            raise ConfigError(f"Ensemble weights must be {len(members)} positive numbers, got {weights!r}.")
-        self.labels = tuple(members[0].model.labels)
-        for member in members[1:]:
-            if set(member.model.labels) != set(self.labels):
-                raise ConfigError(f"Ensemble members disagree on labels: {sorted(self.labels)} vs {sorted(member.model.labels)}.")
+        self.weights = normalised_weights(len(members), weights)
         self.members = list(members)
-        self.weights = np.asarray(weights, dtype=np.float64) / float(sum(weights))
-        self._columns = [[list(member.model.labels).index(label) for label in self.labels] for member in members]
+        self.labels, self._columns = label_columns(self.members)
 
     @classmethod
-    def from_pretrained(cls, directory: str | os.PathLike[str], backend: str = "auto", **options: Any) -> NerEnsemble:
+    def from_pretrained(cls, directory: str | os.PathLike[str], backend: str = "auto", **options: Any) -> Self:
         """Load an ensemble directory (``ensemble.json`` + member model folders).
 
         Raises:
             ModelLoadError: a missing or malformed ``ensemble.json``, or a member that does not load.
         """
         root = Path(directory)
-        spec = read_ensemble_spec(root)
-        members = [NerModel.from_pretrained(root / entry["path"], backend, **options) for entry in spec["members"]]
+        spec = read_ensemble_spec(root, cls.task)
+        members = [cls.member_class.from_pretrained(root / entry["path"], backend, **options) for entry in spec["members"]]
         return cls(members, [float(entry.get("weight", 1.0)) for entry in spec["members"]])
 
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
         """Write every member into ``member_<i>/`` and the ``ensemble.json`` that names them."""
-        target = Path(directory)
-        target.mkdir(parents=True, exist_ok=True)
-        entries = []
-        for index, (member, weight) in enumerate(zip(self.members, self.weights, strict=True)):
-            member.save_pretrained(target / f"member_{index}")
-            entries.append({"path": f"member_{index}", "weight": round(float(weight), 6)})
-        spec = {"format": ENSEMBLE_FORMAT, "members": entries}
-        (target / ENSEMBLE_FILE).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
-        return target
+        return save_members(self.members, self.weights, Path(directory), self.task)
+
+
+class NerEnsemble(Ensemble):
+    """Several :class:`NerModel` members whose word tag probabilities are averaged before decoding."""
+
+    task = "ner"
+    member_class = NerModel
+    members: list[NerModel]
 
     def predict(self, text: str, sentences: Sequence[Span]) -> list[EntitySpan]:
         """Entity spans of ``text``, sentence by sentence, in text order."""
@@ -103,21 +141,42 @@ class NerEnsemble:
         return result
 
 
-def read_ensemble_spec(directory: Path) -> dict[str, Any]:
-    """Read and check ``ensemble.json``.
+class StanceEnsemble(Ensemble):
+    """Several :class:`StanceModel` members whose pair label distributions are averaged."""
+
+    task = "stance"
+    member_class = StanceModel
+    members: list[StanceModel]
+
+    def probabilities(self, pairs: Sequence[Pair], *, batch_size: int | None = None) -> list[np.ndarray]:
+        """The weighted mean of the members' label probabilities, columns in :attr:`labels` order."""
+        runs = [member.probabilities(pairs, batch_size=batch_size) for member in self.members]
+        return [sum(weight * run[index][columns] for weight, run, columns in zip(self.weights, runs, self._columns, strict=True))
+                for index in range(len(pairs))]
+
+    def predict(self, pairs: Sequence[Pair], *, batch_size: int | None = None) -> list[tuple[str, float]]:
+        """``(label, probability)`` for each ``(target, text)`` pair, from the averaged distribution."""
+        return decide(self.probabilities(pairs, batch_size=batch_size), self.labels)
+
+
+def read_ensemble_spec(directory: Path, task: str = "ner") -> dict[str, Any]:
+    """Read and check ``ensemble.json`` of a ``task`` ensemble.
 
     Raises:
-        ModelLoadError: missing, not JSON, or without a non-empty ``members`` list of ``{"path": …}``.
+        ModelLoadError: missing, not JSON, of another task, or without a non-empty ``members`` list
+            of ``{"path": …}``.
     """
     file = directory / ENSEMBLE_FILE
+    fmt = FORMATS[task]
     try:
         spec = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelLoadError(f"{file} cannot be read ({error}); re-save the ensemble with NerEnsemble.save_pretrained().") from None
+        raise ModelLoadError(f"{file} cannot be read ({error}); re-save the ensemble with save_pretrained().") from None
     members = spec.get("members") if isinstance(spec, dict) else None
-    if spec.get("format") != ENSEMBLE_FORMAT or not members or not all(isinstance(m, dict) and m.get("path") for m in members):
-        raise ModelLoadError(f"{file} is not an nlpkit NER ensemble (needs format={ENSEMBLE_FORMAT!r} and members "
-                             "[{\"path\": …, \"weight\": …}]); re-save it with NerEnsemble.save_pretrained().")
+    if not isinstance(spec, dict) or spec.get("format") != fmt or not members \
+            or not all(isinstance(m, dict) and m.get("path") for m in members):
+        raise ModelLoadError(f"{file} is not an nlpkit {TASK_NAMES[task]} ensemble (needs format={fmt!r} and members "
+                             "[{\"path\": …, \"weight\": …}]); re-save it with save_pretrained().")
     return spec
 
 
@@ -126,3 +185,10 @@ def load_ner(directory: str | os.PathLike[str], backend: str = "auto", **options
     if (Path(directory) / ENSEMBLE_FILE).is_file():
         return NerEnsemble.from_pretrained(directory, backend, **options)
     return NerModel.from_pretrained(directory, backend, **options)
+
+
+def load_stance(directory: str | os.PathLike[str], backend: str = "auto", **options: Any) -> StanceModel | StanceEnsemble:
+    """A stance component from ``directory``: an ensemble when it holds ``ensemble.json``, else one model."""
+    if (Path(directory) / ENSEMBLE_FILE).is_file():
+        return StanceEnsemble.from_pretrained(directory, backend, **options)
+    return StanceModel.from_pretrained(directory, backend, **options)

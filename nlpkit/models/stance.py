@@ -28,6 +28,11 @@ MIN_ROWS = 8
 """Rows per forward pass at least: short batches are filled with copies of their first row."""
 
 
+def decide(probabilities: Sequence[np.ndarray], labels: Sequence[str]) -> list[tuple[str, float]]:
+    """``(label, probability)`` of the most probable label of each row."""
+    return [(labels[int(row.argmax())], float(row.max())) for row in probabilities]
+
+
 class StanceModel(ModelComponent):
     """Sequence-pair classifier with labels among FAVOR/AGAINST/NONE."""
 
@@ -60,13 +65,17 @@ class StanceModel(ModelComponent):
         Raises:
             InputError: a target so long that no room is left for the text.
         """
+        return decide(self.probabilities(pairs, batch_size=batch_size), self.model.labels)
+
+    def probabilities(self, pairs: Sequence[Pair], *, batch_size: int | None = None) -> list[np.ndarray]:
+        """Label probabilities of each ``(target, text)`` pair, columns in ``model.labels`` order.
+
+        Raises:
+            InputError: a target so long that no room is left for the text.
+        """
         size = batch_size or self.batch_size
-        results: list[tuple[str, float]] = []
-        for begin in range(0, len(pairs), size):
-            for probs in self._pair_probabilities(pairs[begin : begin + size], size):
-                best = int(probs.argmax())
-                results.append((self.model.labels[best], float(probs[best])))
-        return results
+        return [probs for begin in range(0, len(pairs), size)
+                for probs in self._pair_probabilities(pairs[begin : begin + size], size)]
 
     def _pair_probabilities(self, pairs: Sequence[Pair], batch_size: int) -> list[np.ndarray]:
         """Mean window probabilities for each pair of one chunk."""
