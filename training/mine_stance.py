@@ -24,9 +24,10 @@ Pipeline, deterministic for a given ``--seed``:
    ``candidates.jsonl``, 11 shards of whole documents and a 200-pair double-annotation set.
 
 An **extra batch** (``--extra``) adds candidates after annotation showed which ones are noise.
-It skips every document of the existing ``candidates.jsonl`` (and sentences seen there), numbers
-its ids after the highest existing ``ns-`` id, fills the requested pairs per split (``--test``,
-``--dev``, ``--train``) and writes ``candidates_extra.jsonl`` with shards numbered after the
+It skips every document of the batches mined before (every ``candidates*.jsonl`` beside
+``--out``, and sentences seen there), numbers its ids after the highest existing ``ns-`` id, fills
+the requested pairs per split (``--test``, ``--dev``, ``--train``) and writes its own file
+(``candidates_extra.jsonl``, ``candidates_extra2.jsonl``, …) with shards numbered after the
 existing ones (no double set). It also filters cheap noise: sentences about sport or markets,
 sentences without an event verb (the target must act or be acted upon), and targets that are
 only a place («في تونس»), part of a longer name («نداء تونس», «روسيا اليوم», «مركز … روسيا»)
@@ -38,6 +39,8 @@ Usage::
     python -m training.mine_stance --out training/data/news_stance/candidates.jsonl
     python -m training.mine_stance --extra --test 330 --train 570 \\
         --out training/data/news_stance/candidates_extra.jsonl
+    python -m training.mine_stance --extra --test 0 --dev 250 --train 2450 --shards 8 --seed 13 \\
+        --out training/data/news_stance/candidates_extra2.jsonl
 """
 
 from __future__ import annotations
@@ -497,11 +500,24 @@ class ExtraFilter:
     dropped: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def from_candidates(cls, path: Path) -> ExtraFilter:
-        """The documents and sentence keys (:func:`dedupe_key`) of an existing ``candidates.jsonl``."""
-        with path.open(encoding="utf-8") as handle:
-            rows = [json.loads(line) for line in handle if line.strip()]
+    def from_candidates(cls, paths: Sequence[Path]) -> ExtraFilter:
+        """The documents and sentence keys (:func:`dedupe_key`) of the candidate files mined before."""
+        rows = _read_candidates(paths)
         return cls(frozenset(row["doc_id"] for row in rows), frozenset(dedupe_key(row["sentence"]) for row in rows))
+
+
+def _read_candidates(paths: Sequence[Path]) -> list[dict[str, object]]:
+    """Every row of the given candidate files."""
+    rows: list[dict[str, object]] = []
+    for path in paths:
+        with path.open(encoding="utf-8") as handle:
+            rows.extend(json.loads(line) for line in handle if line.strip())
+    return rows
+
+
+def existing_batches(out: Path) -> list[Path]:
+    """The candidate files beside ``out`` mined before it (``candidates*.jsonl``, ``out`` itself left out)."""
+    return sorted(path for path in out.parent.glob("candidates*.jsonl") if path.resolve() != out.resolve())
 
 
 def prefilter(corpora: Sequence[str], max_docs: int | None, table: dict[str, Party],
@@ -815,8 +831,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--total", type=int, default=TOTAL, help="pairs of the first batch (with --train: ignored)")
     parser.add_argument("--extra", action="store_true",
                         help="mine an extra batch: new documents only, ids and shards after the existing ones, noise filters")
-    parser.add_argument("--existing", type=Path, default=None,
-                        help="with --extra: the candidates mined before (default: candidates.jsonl beside --out)")
+    parser.add_argument("--existing", type=Path, nargs="+", default=None,
+                        help="with --extra: the candidate files mined before (default: every candidates*.jsonl "
+                             "beside --out but --out)")
     parser.add_argument("--test", type=int, default=None, help=f"test pairs (default {TEST}; --extra: {EXTRA_TEST})")
     parser.add_argument("--dev", type=int, default=None, help=f"dev pairs (default {DEV}; --extra: {EXTRA_DEV})")
     parser.add_argument("--train", type=int, default=None,
@@ -835,8 +852,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra: ExtraFilter | None = None
     first_id = first_shard = 1
     if args.extra:
-        existing = args.existing or args.out.parent / "candidates.jsonl"
-        if existing.resolve() == args.out.resolve():
+        existing = args.existing or existing_batches(args.out)
+        if not existing:
+            parser.error(f"--extra needs the candidates mined before; none beside {args.out}")
+        if any(path.resolve() == args.out.resolve() for path in existing):
             parser.error("--extra needs an --out other than the existing candidates")
         extra = ExtraFilter.from_candidates(existing)
         first_id, first_shard = _continuation(existing, shard_dir)
@@ -884,10 +903,9 @@ def _has_polar_cue(doc: Prefiltered) -> bool:
     return any(event_cue(doc.text[slice(*doc.sentences[index])]) in POLAR_CUES for index in doc.keep)
 
 
-def _continuation(existing: Path, shard_dir: Path) -> tuple[int, int]:
-    """The first id number and shard number after an existing batch (its highest ``ns-`` id, its last shard)."""
-    with existing.open(encoding="utf-8") as handle:
-        ids = {json.loads(line)["id"] for line in handle if line.strip()}
+def _continuation(existing: Sequence[Path], shard_dir: Path) -> tuple[int, int]:
+    """The first id number and shard number after the existing batches (their highest ``ns-`` id, last shard)."""
+    ids = {str(row["id"]) for row in _read_candidates(existing)}
     last_shard = 0
     for path in shard_dir.glob("shard_[0-9][0-9].jsonl"):
         with path.open(encoding="utf-8") as handle:

@@ -2,8 +2,8 @@
 
 ``python -m training.news_stance [--root training/data/news_stance]``
 
-Inputs (all in ``--root``): ``candidates.jsonl`` and ``candidates_extra.jsonl`` (from
-:mod:`training.mine_stance`, the second with ``--extra``),
+Inputs (all in ``--root``): ``candidates.jsonl`` and the extra batches ``candidates_extra*.jsonl``
+(from :mod:`training.mine_stance`, the extra ones with ``--extra``),
 ``labels/shard_XX.jsonl`` (one label line per candidate of a shard, see ``ANNOTATE.md``) and
 ``labels/double.jsonl`` (a second, independent annotation of 200 candidates). Output:
 ``news_stance.jsonl``, one kept pair a line (``keep: true``) with its split, text, target, label,
@@ -27,7 +27,7 @@ from nlpkit.data.labels import STANCE_LABELS
 from nlpkit.errors import NlpkitError
 
 ROOT = Path(__file__).resolve().parent / "data" / "news_stance"
-CANDIDATE_FILES = ("candidates.jsonl", "candidates_extra.jsonl")
+CANDIDATE_GLOB = "candidates*.jsonl"
 EVENTS = ("sanctions asset_freeze ban expulsion accusation warning condemnation concern refusal territorial_claim "
           "military_move agreement cooperation support praise talks visit congratulation mediation reporting history other").split()
 
@@ -111,7 +111,7 @@ def agreement(primary: dict[str, dict[str, Any]], double: list[dict[str, Any]],
 
 def build(root: Path = ROOT) -> dict[str, Any]:
     """Write ``news_stance.jsonl`` and ``stats.json`` in ``root``; return the stats."""
-    candidates = [row for file in CANDIDATE_FILES if (root / file).is_file() for row in read_jsonl(root / file)]
+    candidates = [row for file in sorted(root.glob(CANDIDATE_GLOB)) for row in read_jsonl(file)]
     labels = read_labels(root)
     rows = []
     for candidate in candidates:
