@@ -30,17 +30,22 @@ python -m training.seeds_loao --task ner
 python -m training.seeds_loao --task stance
 python benchmarks/bench_analyze.py --threads 2 | tee reports/bench_analyze.txt
 
-# The accurate tier (CPU, about 70 min; docs/TRAINING.md) and the fast tier's news stance model,
+# The accurate tier (CPU, about 140 min; docs/TRAINING.md) and the fast tier's news stance model,
 # then both tiers scored through analyze()'s path and measured against BERT-base.
 python -m training.import_encoder --out runs/e5
 python -m training.prune_vocab --model runs/e5 --out runs/e5-pruned
 python -m training.train configs/ner_e5.yaml
-python -m training.train configs/stance_e5.yaml
-python -m training.tune_ensemble --member runs/ner_e5/checkpoints/checkpoint-1100 \
-    --member nlpkit/resources/models/fast/ner --data newsfane:dev --data wojood:dev
-python -m training.ship --ner runs/ner_e5/checkpoints/checkpoint-1100 --stance runs/stance_e5/checkpoints/checkpoint-700 \
-    --onnx-only --ner-partner ../../fast/ner --ner-weight 0.6 --out nlpkit/resources/models/accurate
-python -m training.train configs/stance_fast_news.yaml    # shipped as nlpkit/resources/models/fast/stance
+python -m training.train configs/ner_e5_more.yaml
+python -m training.train configs/stance_e5_news.yaml
+python -m training.train configs/stance_fast_news.yaml
+python -m training.train configs/stance_fast_news2.yaml
+python -m training.ship --ner nlpkit/resources/models/fast/ner --stance runs/stance_fast_news2 --int8 --out runs/tiers/fast
+python -m training.ship --ner runs/ner_e5_more --stance runs/stance_e5_news --onnx-only \
+    --ner-partner ../../fast/ner --ner-weight 0.5 --out runs/tiers/accurate
+python -m training.tune_ensemble --member runs/tiers/accurate/ner/main --member runs/tiers/fast/ner \
+    --data newsfane:dev --data wojood:dev
+rm -rf nlpkit/resources/models/accurate nlpkit/resources/models/fast/stance
+cp -r runs/tiers/accurate nlpkit/resources/models/ && cp -r runs/tiers/fast/stance nlpkit/resources/models/fast/
 scripts/evaluate_tiers.sh
 python benchmarks/bench_analyze.py --threads 2 --words 10000 | tee reports/bench_analyze.txt
 

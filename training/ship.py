@@ -48,7 +48,8 @@ def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_onl
         sources: component name (``"ner"``, ``"stance"``) → trained model directory.
         target: the analyzer folder to (re)create.
         int8: add ``model.int8.onnx`` to each component (the fp32 graph is not kept).
-        onnx_only: as ``int8``, then remove the PyTorch weights.
+        onnx_only: as ``int8`` (quantised from the float32 weights, not float16), then remove the
+            PyTorch weights.
 
     Raises:
         ConfigError: ``target`` contains a source folder (it is emptied first).
@@ -61,7 +62,8 @@ def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_onl
         shutil.rmtree(target)
     for name, source in sources.items():
         model = COMPONENTS[name].from_pretrained(str(source), dtype=torch.float32)
-        model.to(torch.float16).save_pretrained(target / name)
+        # float16 halves the PyTorch weights that ship; an ONNX-only tier quantises the float32 weights directly
+        model.to(torch.float32 if onnx_only else torch.float16).save_pretrained(target / name)
         load_tokenizer(source).save_pretrained(target / name)
         for record in RECORDS:
             if (source / record).is_file():
