@@ -73,3 +73,29 @@ def test_shipped_news_stance_splits_by_document() -> None:
     assert Counter(test["label"])["NONE"] / len(test) >= 0.25
     assert len(load("news_stance", "all")) == len(rows) >= 2500
     assert all(r["licence"].startswith(("Apache", "CC BY-NC-SA")) for r in rows)
+
+
+def test_build_reads_every_extra_batch(root: Path) -> None:
+    extra = [_candidate(7, "train", "ant:9")]
+    _write(root / "candidates_extra2.jsonl", extra)
+    _write(root / "shards" / "shard_02.jsonl", extra)
+    _write(root / "labels" / "shard_02.jsonl", [_label(7, "AGAINST")])
+    build(root)
+    rows = [json.loads(line) for line in (root / "news_stance.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["ns-00001", "ns-00003", "ns-00007"]
+
+
+def test_a_new_extra_batch_continues_after_every_earlier_one(root: Path) -> None:
+    from training.mine_stance import ExtraFilter, _continuation, dedupe_key, existing_batches
+
+    _write(root / "candidates_extra.jsonl", [_candidate(12, "train", "ant:5")])
+    _write(root / "shards" / "shard_02.jsonl", [_candidate(12, "train", "ant:5")])
+    out = root / "candidates_extra2.jsonl"
+    earlier = existing_batches(out)
+    assert [path.name for path in earlier] == ["candidates.jsonl", "candidates_extra.jsonl"]
+    assert _continuation(earlier, root / "shards") == (13, 3)
+    seen = ExtraFilter.from_candidates(earlier)
+    assert seen.documents == {"ant:1", "ant:2", "ant:5"}
+    assert dedupe_key(_candidate(12, "train", "ant:5")["sentence"]) in seen.sentences
+    _write(out, [_candidate(13, "train", "ant:6")])
+    assert out not in existing_batches(out) and len(existing_batches(root / "candidates_extra3.jsonl")) == 3
