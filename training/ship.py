@@ -22,7 +22,6 @@ relative to ``ner/`` so that a tier can reuse another tier's model without a sec
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -33,7 +32,7 @@ from transformers import AutoModelForSequenceClassification, AutoModelForTokenCl
 from nlpkit.analysis.analyzer import EMBEDDED_MODELS, Analyzer
 from nlpkit.errors import ConfigError, NlpkitError
 from nlpkit.models.directory import ONNX_FILE
-from nlpkit.models.ensemble import ENSEMBLE_FILE, FORMATS
+from nlpkit.models.ensemble import write_ensemble_spec
 from nlpkit.models.loading import load_tokenizer
 from nlpkit.models.onnx_export import export_onnx
 
@@ -92,10 +91,7 @@ def ensemble_component(target: Path, name: str, partner: str, weight: float) -> 
     folder.rename(moved)
     folder.mkdir()
     moved.rename(folder / "main")
-    spec = {"format": FORMATS[name], "members": [{"path": "main", "weight": weight},
-                                                 {"path": partner, "weight": round(1 - weight, 6)}]}
-    (folder / ENSEMBLE_FILE).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
-    return folder
+    return write_ensemble_spec(folder, name, [("main", weight), (partner, 1 - weight)])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from nlpkit.models.ensemble import label_columns
 from nlpkit.models.ner import NerModel, spans_from_tags, tags_from_probabilities
 from nlpkit.models.stance import StanceModel, decide
 from training.evaluate import parse_data
@@ -38,11 +39,9 @@ def member_runs(members: list[NerModel], dataset: Any) -> tuple[list[list[tuple[
         text, words = rebuild(tokens)
         items.append((text, [(0, len(text))]))
         offsets.append(words)
-    runs = []
-    for member in members:
-        labels = list(member.model.labels)
-        columns = [labels.index(label) for label in members[0].model.labels]
-        runs.append([(doc[0][0], doc[0][1][:, columns]) for doc in member.word_probabilities(items)])
+    _, columns = label_columns(members)
+    runs = [[(doc[0][0], doc[0][1][:, cols]) for doc in member.word_probabilities(items)]
+            for member, cols in zip(members, columns, strict=True)]
     return offsets, runs
 
 
@@ -60,11 +59,8 @@ def score_weights(weights: list[float], labels: tuple[str, ...], offsets: list, 
 def stance_grid(members: list[StanceModel], dataset: Any, grid: list[float]) -> dict[float, float]:
     """Macro-F1 of the stance ensemble at each weight of the first member."""
     pairs = list(zip(dataset["target"], dataset["text"], strict=True))
-    labels = tuple(members[0].model.labels)
-    runs = []
-    for member in members:
-        columns = [list(member.model.labels).index(label) for label in labels]
-        runs.append(np.asarray(member.probabilities(pairs))[:, columns])
+    labels, columns = label_columns(members)
+    runs = [np.asarray(member.probabilities(pairs))[:, cols] for member, cols in zip(members, columns, strict=True)]
     gold = list(dataset["label"])
     return {w: stance_scores(gold, [label for label, _ in decide(w * runs[0] + (1 - w) * runs[1], labels)])[0]["macro_f1"]
             for w in grid}

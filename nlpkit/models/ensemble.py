@@ -66,11 +66,14 @@ def save_members(members: Sequence[NerModel] | Sequence[StanceModel], weights: n
                  task: str) -> Path:
     """Write every member into ``member_<i>/`` and the ``ensemble.json`` that names them."""
     directory.mkdir(parents=True, exist_ok=True)
-    entries = []
-    for index, (member, weight) in enumerate(zip(members, weights, strict=True)):
+    for index, member in enumerate(members):
         member.save_pretrained(directory / f"member_{index}")
-        entries.append({"path": f"member_{index}", "weight": round(float(weight), 6)})
-    spec = {"format": FORMATS[task], "members": entries}
+    return write_ensemble_spec(directory, task, [(f"member_{index}", float(w)) for index, w in enumerate(weights)])
+
+
+def write_ensemble_spec(directory: Path, task: str, members: Sequence[tuple[str, float]]) -> Path:
+    """Write ``directory/ensemble.json`` naming ``(path, weight)`` members of a ``task`` ensemble."""
+    spec = {"format": FORMATS[task], "members": [{"path": path, "weight": round(weight, 6)} for path, weight in members]}
     (directory / ENSEMBLE_FILE).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
     return directory
 
