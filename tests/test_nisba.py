@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from nlpkit.analysis.nisba import drop_nisba, is_nisba
+from nlpkit.analysis.nisba import drop_nisba
 from nlpkit.models.ner import EntitySpan
+from nlpkit.text.mentions import is_nisba
 from nlpkit.text.normalize import normalize_name
 
 

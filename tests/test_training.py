@@ -297,6 +297,32 @@ def test_stance_on_real_sources(config_name: str, base_dir: Path, tmp_path: Path
     assert evaluate_main(["--model", str(out), "--task", "stance", "--data", "mawqif:test", "--limit", "16"]) == 0
 
 
+def test_marked_target_pairs_train_and_are_recorded(base_dir: Path, ner_jsonl: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture) -> None:
+    from nlpkit.models.stance import StanceModel
+    from training.tasks.stance import mark_targets
+
+    path = tmp_path / "pairs.jsonl"
+    rows = [{"target": "روسيا", "text": "فرضت اليابان عقوبات على روسيا", "label": "AGAINST"},
+            {"target": "اليابان", "text": "رحبت روسيا بالحوار مع اليابان", "label": "FAVOR"},
+            {"target": "الصين", "text": "زار الوفد الصيني موسكو", "label": "NONE"}] * 4
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    marked = mark_targets(datasets.Dataset.from_list(rows[:3]), "marked-target")
+    assert marked["text"] == ["فرضت اليابان عقوبات على [ روسيا ]", "رحبت روسيا بالحوار مع [ اليابان ]",
+                              "زار الوفد [ الصيني ] موسكو"]
+    out = tmp_path / "marked"
+    sources = f"[{{name: {path}}}]"
+    assert train_main([str(CONFIGS / "stance_mini.yaml"), *FAST, *_set("model.name_or_path", base_dir),
+                       *_set("output_dir", out), *_set("train.max_steps", 2), *_set("model.pair_format", "marked-target"),
+                       *_set("data.train", sources), *_set("data.eval", sources)]) == 0
+    assert json.loads((out / "config.json").read_text())["nlpkit_pair_format"] == "marked-target"
+    assert StanceModel.from_pretrained(out).model.pair_format == "marked-target"
+    assert train_main([str(CONFIGS / "ner_mini.yaml"), *FAST, *_set("model.name_or_path", base_dir),
+                       *_set("output_dir", tmp_path / "ner"), *_set("model.pair_format", "marked-target"),
+                       *_set("data.train", f"[{{name: {ner_jsonl}}}]"), *_set("data.eval", "[]")]) == 2
+    assert "model.pair_format" in capsys.readouterr().err
+
+
 def test_resume_logs_the_starting_step(resumed_ner: dict, base_dir: Path, ner_jsonl: Path, tmp_path: Path,
                                        caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="training")

@@ -68,6 +68,9 @@ class ModelConfig(_Section):
         False, description="ner/stance: keep the input word embeddings fixed (large multilingual vocabularies).")
     freeze_layers: int = Field(
         0, ge=0, description="ner/stance: also keep the lowest N encoder layers fixed (less backward work on a CPU).")
+    pair_format: Literal["plain", "marked-target"] = Field(
+        "plain", description="stance: 'marked-target' brackets the target's mentions in each sentence "
+        "(nlpkit.text.mentions.mark_target), in training and, from config.json, at inference.")
     init_embeddings: Literal["word2vec"] | None = Field(
         None, description="mlm: initialise input embeddings with skip-gram vectors trained on the same text.")
 

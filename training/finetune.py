@@ -22,6 +22,7 @@ import yaml
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainingArguments
 
 from nlpkit.errors import ConfigError, ModelLoadError
+from nlpkit.models.directory import PAIR_FORMAT_KEY
 from nlpkit.models.loading import load_tokenizer
 from training.callbacks import EtaLogger
 from training.common import OrderedEvalTrainer, Stopwatch, prepare_run, resume_checkpoint, training_arguments, write_metrics
@@ -50,6 +51,21 @@ class TaskSpec:
     loss_for: Callable[[Config, datasets.Dataset], Callable[..., Any] | None] | None = None
     # preprocess_logits_for_metrics: what of the logits the scorer needs (label ids by default)
     preprocess: Callable[[Any, Any], Any] = argmax_logits
+    # prepare(dataset, pair_format): rewrite examples for a model.pair_format other than "plain"
+    prepare: Callable[[datasets.Dataset, str], datasets.Dataset] | None = None
+
+    def prepared(self, dataset: datasets.Dataset, pair_format: str) -> datasets.Dataset:
+        """``dataset`` as a model with ``pair_format`` reads it.
+
+        Raises:
+            ConfigError: a pair format other than "plain" for a task that has no pairs.
+        """
+        if pair_format == "plain":
+            return dataset
+        if self.prepare is None:
+            raise ConfigError(f"model.pair_format={pair_format!r} applies to stance pairs; task {self.name} "
+                              "takes only 'plain'.")
+        return self.prepare(dataset, pair_format)
 
 
 def build_eval(spec: TaskSpec, loaded: list[tuple[str, datasets.Dataset]], tokenizer: PreTrainedTokenizerBase,
@@ -96,8 +112,10 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
     """Train ``spec`` as configured; save model, tokenizer, metrics.json, report.txt in ``output_dir``."""
     require_sources(config)
     check_model_source(config.model.name_or_path)
-    train_loaded = load_sources(config.data.train, spec.name, config.data.dir)
-    eval_loaded = [(source_label(s), d) for s, d in load_sources(config.data.eval, spec.name, config.data.dir)]
+    pair_format = config.model.pair_format
+    train_loaded = [(s, spec.prepared(d, pair_format)) for s, d in load_sources(config.data.train, spec.name, config.data.dir)]
+    eval_loaded = [(source_label(s), spec.prepared(d, pair_format))
+                   for s, d in load_sources(config.data.eval, spec.name, config.data.dir)]
     out = prepare_run(config)
     clock = Stopwatch()
     tokenizer = load_tokenizer(config.model.tokenizer or config.model.name_or_path)
@@ -111,6 +129,8 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
     model = load_model(spec, config.model.name_or_path, num_labels=len(spec.labels), id2label=id2label,
                        label2id={label: i for i, label in id2label.items()})
     freeze(model, word_embeddings=config.model.freeze_word_embeddings, layers=config.model.freeze_layers)
+    if pair_format != "plain":
+        setattr(model.config, PAIR_FORMAT_KEY, pair_format)  # inference reads the pairs the same way
     trainer = OrderedEvalTrainer(
         model=model,
         args=training_arguments(config, has_eval=bool(parts), metric=spec.best_metric),
@@ -163,6 +183,8 @@ def evaluate_saved(spec: TaskSpec, model_dir: str, loaded: list[tuple[str, datas
     tokenizer = load_tokenizer(model_dir)
     model = load_model(spec, model_dir)
     id2label = {int(i): label for i, label in model.config.id2label.items()}
+    pair_format = getattr(model.config, PAIR_FORMAT_KEY, "plain")
+    loaded = [(name, spec.prepared(dataset, pair_format)) for name, dataset in loaded]
     features, parts = build_eval(spec, loaded, tokenizer, max_length or saved_max_length(model_dir, model), id2label)
     with tempfile.TemporaryDirectory() as scratch:
         args = TrainingArguments(output_dir=scratch, per_device_eval_batch_size=batch_size, report_to="none",

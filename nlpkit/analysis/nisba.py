@@ -11,21 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from nlpkit.models.ner import EntitySpan
+from nlpkit.text.mentions import is_nisba
 from nlpkit.text.normalize import normalize_name
-
-_ENDINGS = ("يين", "يون", "يان", "يه", "ي")
-
-
-def is_nisba(key: str, names: Collection[str]) -> bool:
-    """True when the one-word name ``key`` is a nisba adjective of one of ``names``."""
-    if " " in key:
-        return False
-    for ending in _ENDINGS:
-        if key.endswith(ending) and len(key) > len(ending) + 1:
-            stem = key[: -len(ending)]
-            if any(stem + tail in names for tail in ("", "ا", "يا", "ي")):
-                return True
-    return False
 
 
 def drop_nisba(text: str, spans: Sequence[EntitySpan], places: Collection[str] = ()) -> list[EntitySpan]:

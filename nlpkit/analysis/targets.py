@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from nlpkit.analysis.canonical import EntityGroup
-from nlpkit.analysis.nisba import is_nisba
 from nlpkit.results import Entity
+from nlpkit.text.mentions import is_nisba
 from nlpkit.text.normalize import normalize_name
 
 TARGET_TYPES = frozenset({"LOC", "ORG", "PER"})

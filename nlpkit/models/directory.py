@@ -22,6 +22,11 @@ INT8_FILE = "model.int8.onnx"
 ONNX_FILES = (INT8_FILE, ONNX_FILE)
 """ONNX graphs a model directory may hold (``nlpkit export-onnx``), in the order ``backend="auto"`` prefers them."""
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json")
+PAIR_FORMAT_KEY = "nlpkit_pair_format"
+PAIR_FORMATS = ("plain", "marked-target")
+"""How a stance model reads its (target, sentence) pair, recorded in ``config.json`` under
+:data:`PAIR_FORMAT_KEY`: the sentence as it is, or with the target's mentions bracketed
+(:func:`nlpkit.text.mentions.mark_target`). A config without the key is ``"plain"``."""
 SAFETENSORS_HEADER_LIMIT = 100_000_000
 """Largest safetensors JSON header accepted (the format's own limit)."""
 
@@ -198,3 +203,16 @@ def validate_model_dir(directory: str | Path, task: str) -> list[str]:
         check_safetensors(path / WEIGHT_FILES[0], len(labels))
     check_tokenizer_files(path)
     return labels
+
+
+def read_pair_format(directory: str | Path) -> str:
+    """The stance pair format a model directory was trained with (see :data:`PAIR_FORMATS`).
+
+    Raises:
+        ModelLoadError: ``config.json`` names a format this version of nlpkit does not know.
+    """
+    value = read_config(directory).get(PAIR_FORMAT_KEY, "plain")
+    if value not in PAIR_FORMATS:
+        raise ModelLoadError(f"{Path(directory) / 'config.json'} sets {PAIR_FORMAT_KEY}={value!r}; this nlpkit reads "
+                             f"{', '.join(PAIR_FORMATS)}. Upgrade nlpkit or retrain the model.")
+    return value

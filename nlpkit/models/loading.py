@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.backend import Backend, check_backend_name, make_backend
-from nlpkit.models.directory import read_config, validate_model_dir
+from nlpkit.models.directory import read_config, read_pair_format, validate_model_dir
 from nlpkit.models.tokenizer import TOKENIZER_FILE, ModelTokenizer, keep_hamza, keeps_hamza, tokenizer_hint
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class LoadedModel:
         backend: the inference backend (see :mod:`nlpkit.models.backend`).
         labels: ``id2label`` in id order.
         max_length: the most tokens (special tokens included) one model input may hold.
+        pair_format: how a stance model reads its pairs (:data:`~nlpkit.models.directory.PAIR_FORMATS`).
     """
 
     path: Path
@@ -89,6 +90,7 @@ class LoadedModel:
     backend: Backend
     labels: tuple[str, ...]
     max_length: int
+    pair_format: str = "plain"
 
 
 def load_model(
@@ -123,7 +125,8 @@ def load_model(
     if max_length is not None and not 8 <= max_length <= limit:
         raise ConfigError(f"max_length={max_length} does not fit the model in {path}; use a value between 8 and {limit}.")
     model_backend = make_backend(path, backend, task, threads=threads, tokenizer=tokenizer)
-    return LoadedModel(path, tokenizer, model_backend, tuple(labels), max_length or limit)
+    pair_format = read_pair_format(path) if task == "stance" else "plain"
+    return LoadedModel(path, tokenizer, model_backend, tuple(labels), max_length or limit, pair_format)
 
 
 def save_model(model: LoadedModel, directory: str | os.PathLike[str]) -> Path:

@@ -1,6 +1,8 @@
 """Stance predictor over (target, text) pairs.
 
-The pair is encoded as the model was trained: target first, text second. A text too long for
+The pair is encoded as the model was trained: target first, text second, and for a model trained
+with ``nlpkit_pair_format: marked-target`` the target's mentions in the text bracketed
+(:func:`~nlpkit.text.mentions.mark_target`). A text too long for
 one input is split into overlapping windows of the text
 (:meth:`~nlpkit.models.tokenizer.ModelTokenizer.encode_pairs`); the pair's probabilities are the mean over its windows.
 Windows are padded and batched by :func:`~nlpkit.models.ner.padded_width`, and a batch has at
@@ -19,6 +21,7 @@ import numpy as np
 from nlpkit.errors import ConfigError, InputError
 from nlpkit.models.component import ModelComponent
 from nlpkit.models.ner import pad_rows, padded_width, softmax
+from nlpkit.text.mentions import mark_target
 
 if TYPE_CHECKING:
     from nlpkit.models.loading import LoadedModel
@@ -81,6 +84,8 @@ class StanceModel(ModelComponent):
         """Mean window probabilities for each pair of one chunk."""
         tokenizer = self.model.tokenizer
         self._check_targets([target for target, _ in pairs])
+        if self.model.pair_format == "marked-target":
+            pairs = [(target, mark_target(text, target)) for target, text in pairs]
         encoded = tokenizer.encode_pairs(pairs, max_length=self.model.max_length, stride=self.stride)
         widths = [padded_width(len(row), self.model.max_length) for row in encoded.inputs["input_ids"]]
         probs = np.zeros((len(widths), len(self.model.labels)))

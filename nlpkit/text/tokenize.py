@@ -38,7 +38,7 @@ _TOKEN = re.compile(
 )
 _FORMAT_CHAR = re.compile(rf"[{FORMAT_CLASS}]")
 
-_PROCLITICS = ("ولل", "فلل", "لل", "وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+PROCLITICS = ("ولل", "فلل", "لل", "وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 """Candidate proclitic clusters, longest first: conjunction و/ف, then preposition ب/ل/ك."""
 
 _MIN_STEM_LETTERS = 3
@@ -95,7 +95,7 @@ def _prefix_length(word: str, stems: frozenset[str]) -> int:
     if whole in stems or whole in _NEVER_SPLIT:
         return 0
     candidates: list[tuple[str, int, list[str]]] = []
-    for prefix in _PROCLITICS:
+    for prefix in PROCLITICS:
         cut = _cut_after(word, prefix)
         if cut <= 0:
             continue

@@ -21,6 +21,8 @@ import torch.nn.functional as F
 from transformers import AutoModelForSequenceClassification, DataCollatorWithPadding, PreTrainedTokenizerBase
 
 from nlpkit.data.labels import STANCE_LABELS
+from nlpkit.text.mentions import mark_target
+from nlpkit.errors import ConfigError
 from training.config import Config
 from training.finetune import TaskSpec, fine_tune
 from training.metrics import Scores, stance_scores
@@ -42,6 +44,13 @@ def encode(dataset: datasets.Dataset, tokenizer: PreTrainedTokenizerBase, max_le
         return stance_scores(gold, [id2label[int(i)] for i in predicted])
 
     return features, scorer
+
+
+def mark_targets(dataset: datasets.Dataset, pair_format: str) -> datasets.Dataset:
+    """Bracket each pair's target mentions in its text (``model.pair_format: marked-target``)."""
+    if pair_format != "marked-target":
+        raise ConfigError(f"Unknown stance pair format {pair_format!r}; use 'plain' or 'marked-target'.")
+    return dataset.map(lambda row: {"text": mark_target(row["text"], row["target"])}, desc="marking targets")
 
 
 def class_weights(labels: list[str]) -> torch.Tensor:
@@ -77,6 +86,7 @@ SPEC = TaskSpec(
     encode=encode,
     collator=_collator,
     loss_for=_loss_for,
+    prepare=mark_targets,
 )
 
 
