@@ -455,8 +455,11 @@ def dedupe_key(sentence: str) -> str:
     return " ".join(_WORD.findall(normalize(sentence)))
 
 
-def iter_documents(corpus: str, max_docs: int | None) -> Iterator[tuple[str, str, str]]:
-    """``(doc_id, title, text)`` per article; ``text`` is ``title\\n\\nbody`` as in :func:`nlpkit.data.iter_corpus`."""
+def iter_documents(corpus: str, max_docs: int | None, every: int = SAUDINEWSNET_EVERY) -> Iterator[tuple[str, str, str]]:
+    """``(doc_id, title, text)`` per article; ``text`` is ``title\\n\\nbody`` as in :func:`nlpkit.data.iter_corpus`.
+
+    SaudiNewsNet is sampled: one article in ``every`` (by a hash of its URL, so the sample is fixed).
+    """
     spec = CORPORA[corpus]
     path = data_file(spec["path"], how_to_get=f"{corpus} raw corpus (docs/DATA.md)")
     with lzma.open(path, "rt", encoding="utf-8") as handle:
@@ -471,7 +474,7 @@ def iter_documents(corpus: str, max_docs: int | None) -> Iterator[tuple[str, str
             text = f"{title}\n\n{body}" if title and body else title or body
             if corpus == "ant" and record.get("category") not in ANT_CATEGORIES:
                 continue
-            if corpus == "saudinewsnet" and zlib.crc32(str(record.get("url")).encode("utf-8")) % SAUDINEWSNET_EVERY:
+            if corpus == "saudinewsnet" and zlib.crc32(str(record.get("url")).encode("utf-8")) % every:
                 continue
             doc_id = f"ant:{record['id']}" if corpus == "ant" else f"saudinewsnet:{number:05d}"
             if text:
@@ -521,7 +524,7 @@ def existing_batches(out: Path) -> list[Path]:
 
 
 def prefilter(corpora: Sequence[str], max_docs: int | None, table: dict[str, Party],
-              extra: ExtraFilter | None = None) -> list[Prefiltered]:
+              extra: ExtraFilter | None = None, every: int = SAUDINEWSNET_EVERY) -> list[Prefiltered]:
     """Documents with at least one sentence of 8–60 words naming a party (no boilerplate, no duplicates).
 
     With ``extra``, documents and sentences already mined are skipped, and so are sentences that
@@ -531,7 +534,7 @@ def prefilter(corpora: Sequence[str], max_docs: int | None, table: dict[str, Par
     seen_docs: set[str] = set()
     result = []
     for corpus in corpora:
-        for doc_id, title, text in iter_documents(corpus, max_docs):
+        for doc_id, title, text in iter_documents(corpus, max_docs, every):
             doc_key = dedupe_key(text[:400])
             if doc_key in seen_docs:
                 continue
@@ -828,6 +831,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpora", default="ant,saudinewsnet")
     parser.add_argument("--max-docs", type=int, default=None, help="read at most N documents per corpus")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--saudinewsnet-every", type=int, default=SAUDINEWSNET_EVERY,
+                        help=f"read one SaudiNewsNet article in N, fixed by URL hash (default {SAUDINEWSNET_EVERY}; "
+                        "1 reads the whole corpus, for extra batches once the sample is used up)")
     parser.add_argument("--total", type=int, default=TOTAL, help="pairs of the first batch (with --train: ignored)")
     parser.add_argument("--extra", action="store_true",
                         help="mine an extra batch: new documents only, ids and shards after the existing ones, noise filters")
@@ -861,7 +867,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         first_id, first_shard = _continuation(existing, shard_dir)
     started = time.time()
     table = _party_table()
-    docs = prefilter(corpora, args.max_docs, table, extra)
+    if args.saudinewsnet_every < 1:
+        parser.error("--saudinewsnet-every must be at least 1")
+    docs = prefilter(corpora, args.max_docs, table, extra, args.saudinewsnet_every)
     print(f"prefilter: {len(docs)} documents, {sum(len(d.keep) for d in docs)} sentences, "
           f"{time.time() - started:.0f}s", file=sys.stderr, flush=True)
     chosen_docs = choose_documents(docs, round(args.oversample * total), random.Random(args.seed),
