@@ -150,6 +150,20 @@ def test_source_and_preverbal_speaker_rules() -> None:
     assert attribute_holders(text, sentences, entities) == ["وكالة سبوتنيك", "وزارة الدفاع", "وزارة الدفاع"]
 
 
+def test_government_bodies_speak_when_the_model_missed_them() -> None:
+    text = ("وقال رئيس الوزراء الياباني فوميو كيشيدا إن طوكيو ستواصل العقوبات. "
+            "من جانبها، قالت الخارجية الروسية إن الحوار غير ممكن. "
+            "وقال وزير الخارجية الروسي إن موسكو سترد. "
+            "قالت المتحدثة باسم وزارة الدفاع اليابانية إن التدريبات مستمرة.")
+    name = "فوميو كيشيدا"
+    entities = [Entity(name, "PER", text.index(name), text.index(name) + len(name), 1.0, name)]
+    holders = attribute_holders(text, split_sentences(text), entities)
+    # a body, not the previous speaker; a minister's title inherits; a spokesperson is not the body
+    assert holders == [name, "الخارجية الروسية", "الخارجية الروسية", None]
+    assert attribute_holders("أكدت وزارة الدفاع اليابانية استمرار التدريبات.", [(0, 46)], []) == ["وزارة الدفاع اليابانية"]
+    assert attribute_holders("وقال وزير الخارجية الروسي إن موسكو سترد.", [(0, 40)], []) == [None]
+
+
 # --- targets and pairs -------------------------------------------------------------------------
 
 

@@ -18,6 +18,12 @@ Rules, tried in this order on the words of a sentence (compared after
    recent holder of the :data:`INHERIT_WINDOW` previous sentences.
 
 Otherwise the sentence has no holder (``None``: the article itself speaks).
+
+Speakers are PER/ORG entities, plus **government bodies** that the NER model missed: a ministry
+word (:data:`BODY_WORDS`, «الخارجية», «الدفاع», …), with «وزارة» before it when present, followed by a
+nationality adjective in the feminine («الخارجية الروسية», «وزارة الدفاع اليابانية»). The masculine
+«وزير الخارجية الروسي» is a title, not a body, and «باسم الخارجية …» names the body a spokesperson
+speaks for, so neither counts.
 """
 
 from __future__ import annotations
@@ -51,11 +57,16 @@ STOP_WORDS = frozenset("ان انه انها انهم اننا انني بان �
 SOURCE_WORDS = frozenset("بحسب حسب وفق وفقا طبقا".split())
 OPENERS = (("من", "جانبه"), ("من", "جانبها"), ("من", "جهته"), ("من", "جهتها"), ("بدوره",), ("بدورها",))
 _HARD_STOPS = frozenset(":")
+BODY_WORDS = frozenset(normalize(word) for word in (
+    "الخارجية", "الدفاع", "الداخلية", "الخزانة", "التجارة", "الاقتصاد", "المالية", "العدل", "الطاقة", "الصحة"))
+"""Ministry names that, with a feminine nationality adjective, name a government body."""
+_MINISTRY = normalize("وزارة")
+_NOT_BODY_BEFORE = frozenset(normalize(word) for word in ("باسم", "وزير", "وزيرة", "وكيل", "نائب", "مساعد"))
 
 
 @dataclass(frozen=True)
 class _Words:
-    """A sentence's tokens, their normalised forms and the PER/ORG entities they start or end."""
+    """A sentence's tokens, their normalised forms and the speakers (PER/ORG entities, bodies) they start or end."""
 
     tokens: list[Token]
     forms: list[str]
@@ -79,19 +90,37 @@ def _is_word(token: Token) -> bool:
 
 
 def _index_words(text: str, sentence: tuple[int, int], entities: Sequence[Entity]) -> _Words:
-    """Tokenise a sentence and note which tokens start/end a PER/ORG entity."""
+    """Tokenise a sentence and note which tokens start/end a speaker (PER/ORG entity or government body)."""
     tokens = tokenize(text[sentence[0] : sentence[1]], offset=sentence[0])
     starts: dict[int, Entity] = {}
     ends: dict[int, Entity] = {}
-    for entity in entities:
-        if entity.label not in HOLDER_TYPES or not sentence[0] <= entity.start < sentence[1]:
-            continue
+    forms = [normalize(token.text) for token in tokens]
+    inside = [entity for entity in entities if sentence[0] <= entity.start < sentence[1]]
+    speakers = [entity for entity in inside if entity.label in HOLDER_TYPES]
+    for entity in speakers + _government_bodies(text, tokens, forms, inside):
         for index, token in enumerate(tokens):
             if token.start <= entity.start < token.end:
                 starts.setdefault(index, entity)
             if token.start < entity.end <= token.end:
                 ends.setdefault(index, entity)
-    return _Words(tokens, [normalize(token.text) for token in tokens], starts, ends)
+    return _Words(tokens, forms, starts, ends)
+
+
+def _government_bodies(text: str, tokens: Sequence[Token], forms: Sequence[str], entities: Sequence[Entity]
+                       ) -> list[Entity]:
+    """Government bodies the entities do not cover, as ORG entities named as written (see the module docstring)."""
+    bodies = []
+    for index in range(len(tokens) - 1):
+        adjective = forms[index + 1]
+        if forms[index] not in BODY_WORDS or not (adjective.startswith("ال") and adjective.endswith("يه")):
+            continue
+        first = index - 1 if index and forms[index - 1] == _MINISTRY else index
+        if first and forms[first - 1] in _NOT_BODY_BEFORE:
+            continue
+        start, end = tokens[first].start, tokens[index + 1].end
+        if not any(entity.start < end and start < entity.end for entity in entities):
+            bodies.append(Entity(text[start:end], "ORG", start, end, 1.0, text[start:end]))
+    return bodies
 
 
 def _headline_colon(words: _Words) -> Entity | None:

@@ -1,0 +1,164 @@
+"""Score the holder rules on the seed articles: who takes the position in each annotated sentence.
+
+``python -m training.evaluate_holders --model accurate --out reports/holders_accurate.json``
+
+Each seed sentence with a FAVOR or AGAINST record has one gold holder (a canonical name, or null
+when the article itself takes the position; ``seeds/GUIDELINES.md``). The predicted holder of that sentence comes from
+the library's rules (:func:`nlpkit.analysis.holders.attribute_holders`), run twice: over the gold
+entities (the rules alone) and over the entities that ``analyze()`` finds with ``--model`` (what
+users get). ``--news dev`` adds the news_stance pairs of that split that take a position, each
+sentence alone (no neighbours, so the continuation rule never applies), with the model's entities:
+a check on news the rules were not written from. A prediction is right when both are null, or when its name key
+(:func:`~nlpkit.text.normalize.normalize_name`) equals the gold key or is a run of its words
+(«لافروف» for «سيرغي لافروف», «الخارجية الروسية» for «وزارة الخارجية الروسية»).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nlpkit.analysis.assemble import build_entities
+from nlpkit.analysis.holders import attribute_holders
+from nlpkit.data.paths import PROJECT_ROOT
+from nlpkit.data.readers._common import read_text
+from nlpkit.data.readers.seeds import read_annotations
+from nlpkit.errors import NlpkitError
+from nlpkit.models.ner import EntitySpan
+from nlpkit.results import Entity
+from nlpkit.text.normalize import normalize_name
+from nlpkit.text.sentences import split_sentences
+
+
+def same_holder(predicted: str | None, gold: str | None) -> bool:
+    """True when both are null or ``predicted`` names the gold holder (see the module docstring)."""
+    if predicted is None or gold is None:
+        return predicted is None and gold is None
+    found, wanted = normalize_name(predicted).split(), normalize_name(gold).split()
+    return bool(found) and any(wanted[i : i + len(found)] == found for i in range(len(wanted) - len(found) + 1))
+
+
+def outcome(predicted: str | None, gold: str | None) -> str:
+    """``right``, ``missed`` (gold holder, none found), ``spurious`` (none in gold) or ``wrong``."""
+    if same_holder(predicted, gold):
+        return "right"
+    if predicted is None:
+        return "missed"
+    return "spurious" if gold is None else "wrong"
+
+
+def gold_sentences(record: dict[str, Any]) -> dict[int, str | None]:
+    """Start offset of each sentence that takes a position (a FAVOR or AGAINST record) → its gold holder.
+
+    Sentences with only NONE records are left out: no position, so the guidelines ask for no holder.
+    """
+    found: dict[int, str | None] = {}
+    for stance in record.get("stances", []):
+        if stance["label"] != "NONE":
+            found.setdefault(stance["start"], stance.get("holder"))
+    return found
+
+
+def sentence_holders(text: str, entities: Sequence[Entity]) -> tuple[list[tuple[int, int]], list[str | None]]:
+    """The library's sentences of ``text`` and the holder its rules give each one."""
+    sentences = split_sentences(text)
+    return sentences, attribute_holders(text, sentences, entities)
+
+
+def holder_at(sentences: Sequence[tuple[int, int]], holders: Sequence[str | None], offset: int) -> str | None:
+    """Holder of the sentence that contains ``offset`` (None when no sentence does)."""
+    return next((holder for (start, end), holder in zip(sentences, holders, strict=True) if start <= offset < end), None)
+
+
+def score(records: Sequence[dict[str, Any]], texts: dict[str, str], entities: dict[str, Sequence[Entity]]
+          ) -> dict[str, Any]:
+    """Outcome counts, accuracy and the errors over every annotated sentence."""
+    counts: Counter[str] = Counter()
+    errors = []
+    for record in records:
+        text = texts[record["doc"]]
+        sentences, holders = sentence_holders(text, entities[record["doc"]])
+        for start, gold in sorted(gold_sentences(record).items()):
+            predicted = holder_at(sentences, holders, start)
+            kind = outcome(predicted, gold)
+            counts[kind] += 1
+            if kind != "right":
+                sentence = next((text[s:e] for s, e in sentences if s <= start < e), "")
+                errors.append({"doc": record["doc"], "sentence": sentence[:120], "gold": gold, "predicted": predicted,
+                               "outcome": kind})
+    total = sum(counts.values())
+    return {"sentences": total, "accuracy": round(counts["right"] / total, 4) if total else 0.0,
+            "outcomes": dict(counts), "errors": errors}
+
+
+def score_news(analyzer: Any, split: str) -> dict[str, Any]:
+    """Holder outcomes on the FAVOR/AGAINST pairs of a news_stance split, one sentence at a time."""
+    from nlpkit.data import load
+
+    rows = [row for row in load("news_stance", split) if row["label"] != "NONE"]
+    counts: Counter[str] = Counter()
+    errors = []
+    sentences = list(dict.fromkeys(row["text"] for row in rows))
+    entities = {text: doc.entities for text, doc in zip(sentences, analyzer.pipe(sentences, tasks=("ner",)), strict=True)}
+    for row in rows:
+        predicted = attribute_holders(row["text"], [(0, len(row["text"]))], entities[row["text"]])[0]
+        kind = outcome(predicted, row["holder"])
+        counts[kind] += 1
+        if kind != "right":
+            errors.append({"id": row["id"], "sentence": row["text"][:120], "gold": row["holder"], "predicted": predicted,
+                           "outcome": kind})
+    total = sum(counts.values())
+    return {"pairs": total, "accuracy": round(counts["right"] / total, 4) if total else 0.0,
+            "outcomes": dict(counts), "errors": errors}
+
+
+def gold_entities(text: str, record: dict[str, Any]) -> tuple[Entity, ...]:
+    """The record's annotated entities with canonical names, as the analyzer would build them."""
+    spans = [EntitySpan(item["start"], item["end"], item["label"], 1.0) for item in record["entities"]]
+    return build_entities(text, spans)[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: print both scores; write them (with the errors) to ``--out``."""
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate_holders", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="analyzer to find entities with (default: the embedded default)")
+    parser.add_argument("--seeds", type=Path, default=PROJECT_ROOT / "seeds", help="folder of the seed articles")
+    parser.add_argument("--news", metavar="SPLIT", help="also score the news_stance pairs of SPLIT (dev, test)")
+    parser.add_argument("--out", type=Path, help="write the scores and errors to this JSON file")
+    args = parser.parse_args(argv)
+    try:
+        import nlpkit
+
+        records = read_annotations(args.seeds)
+        texts = {record["doc"]: read_text(args.seeds / record["doc"]) for record in records}
+        analyzer = nlpkit.load(args.model)
+        found = {doc: analyzer(text, tasks=("ner",)).entities for doc, text in texts.items()}
+        news = score_news(analyzer, args.news) if args.news else None
+    except (NlpkitError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    results: dict[str, Any] = {
+        "model": args.model or "default",
+        "gold_entities": score(records, texts, {doc: gold_entities(texts[doc], record) for doc, record in
+                                                ((r["doc"], r) for r in records)}),
+        "model_entities": score(records, texts, found),
+    }
+    for name in ("gold_entities", "model_entities"):
+        part = results[name]
+        print(f"seeds, {name}: {part['accuracy']:.3f} of {part['sentences']} sentences {part['outcomes']}")
+    if news is not None:
+        results[f"news_stance_{args.news}"] = news
+        print(f"news_stance {args.news}, model entities: {news['accuracy']:.3f} of {news['pairs']} pairs {news['outcomes']}")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
