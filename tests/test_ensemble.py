@@ -173,6 +173,26 @@ def test_ship_makes_a_stance_ensemble_with_a_partner_folder(tiny_stance_dir: Pat
     assert isinstance(loaded, StanceEnsemble) and [round(w, 6) for w in loaded.weights] == [0.8, 0.2]
 
 
+def test_ship_only_replaces_one_component(tiny_ner_dir: Path, tiny_stance_dir: Path, second_stance_dir: Path,
+                                         tmp_path: Path) -> None:
+    from training.ship import replace_component, ship
+
+    tier = ship({"ner": tiny_ner_dir, "stance": tiny_stance_dir}, tmp_path / "tier", onnx_only=True)
+    ner_files = {path.name: path.read_bytes() for path in (tier / "ner").iterdir()}
+    source = shutil.copytree(second_stance_dir, tmp_path / "marked")
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    (source / "config.json").write_text(json.dumps({**config, "nlpkit_pair_format": "marked-target"}), encoding="utf-8")
+    replace_component(tier, "stance", source, onnx_only=True)
+    assert {path.name: path.read_bytes() for path in (tier / "ner").iterdir()} == ner_files
+    assert (tier / "stance" / "model.int8.onnx").is_file() and not list((tier / "stance").glob("*.safetensors"))
+    assert not (tier / ".stance.new").exists()
+    stance = Analyzer.from_pretrained(tier, threads=THREADS).stance
+    assert isinstance(stance, StanceModel)
+    assert stance.model.labels == ("NONE", "FAVOR", "AGAINST") and stance.model.pair_format == "marked-target"
+    with pytest.raises(ConfigError, match="no stance/ folder"):
+        replace_component(tmp_path / "missing", "stance", source)
+
+
 def test_tune_ensemble_scores_stance_weights_like_the_members(tiny_stance_dir: Path, second_stance_dir: Path,
                                                               seed_texts: list[str]) -> None:
     from training.metrics import stance_scores

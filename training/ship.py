@@ -9,6 +9,12 @@ checked against PyTorch), so the base install (no torch) runs the shipped models
 ``--onnx-only`` then removes the PyTorch weights, for tiers that must fit a size budget
 (``backend="auto"`` picks ONNX Runtime for them even where torch is installed).
 
+``--only stance`` (or ``ner``) replaces one component of an existing analyzer folder ``--out`` and
+leaves the other as it is, for tiers whose other model ships as ONNX only:
+
+    python -m training.ship --only stance --stance runs/stance_e5_news4 --onnx-only \
+        --out nlpkit/resources/models/accurate
+
 ``--ner-partner PATH --ner-weight W`` makes the shipped NER an ensemble (:mod:`nlpkit.models.ensemble`)
 of the trained model (weight ``W``, in ``ner/main``) and the NER folder at ``PATH``, written
 relative to ``ner/`` so that a tier can reuse another tier's model without a second copy;
@@ -60,19 +66,46 @@ def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_onl
     if target.exists():
         shutil.rmtree(target)
     for name, source in sources.items():
-        model = COMPONENTS[name].from_pretrained(str(source), dtype=torch.float32)
-        # float16 halves the PyTorch weights that ship; an ONNX-only tier quantises the float32 weights directly
-        model.to(torch.float32 if onnx_only else torch.float16).save_pretrained(target / name)
-        load_tokenizer(source).save_pretrained(target / name)
-        for record in RECORDS:
-            if (source / record).is_file():
-                shutil.copy2(source / record, target / name / record)
+        write_component(name, source, target / name, onnx_only=onnx_only)
     Analyzer.from_pretrained(target).save_pretrained(target)
     if int8 or onnx_only:
         export_onnx(target, target, int8=True, onnx_only=onnx_only)
         for name in sources:
             (target / name / ONNX_FILE).unlink(missing_ok=True)
     return target
+
+
+def write_component(name: str, source: Path, folder: Path, *, onnx_only: bool = False) -> Path:
+    """Save one trained component into ``folder``: weights (float16, or float32 for ``onnx_only``), tokenizer, records."""
+    model = COMPONENTS[name].from_pretrained(str(source), dtype=torch.float32)
+    # float16 halves the PyTorch weights that ship; an ONNX-only tier quantises the float32 weights directly
+    model.to(torch.float32 if onnx_only else torch.float16).save_pretrained(folder)
+    load_tokenizer(source).save_pretrained(folder)
+    for record in RECORDS:
+        if (source / record).is_file():
+            shutil.copy2(source / record, folder / record)
+    return folder
+
+
+def replace_component(target: Path, name: str, source: Path, *, int8: bool = False, onnx_only: bool = False) -> Path:
+    """Swap one component of the analyzer folder ``target`` for ``source``, leaving the others as they are.
+
+    For a tier whose other component has no PyTorch checkpoint left to ship from (ONNX-only folders).
+
+    Raises:
+        ConfigError: ``target`` is not an analyzer folder with that component.
+    """
+    if not (target / name).is_dir():
+        raise ConfigError(f"--only {name}: {target} has no {name}/ folder to replace; ship the whole analyzer instead.")
+    staging = target / f".{name}.new"
+    shutil.rmtree(staging, ignore_errors=True)
+    write_component(name, source, staging, onnx_only=onnx_only)
+    if int8 or onnx_only:
+        export_onnx(staging, staging, int8=True, onnx_only=onnx_only)
+        (staging / ONNX_FILE).unlink(missing_ok=True)
+    shutil.rmtree(target / name)
+    staging.rename(target / name)
+    return target / name
 
 
 def ensemble_component(target: Path, name: str, partner: str, weight: float) -> Path:
@@ -102,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--int8", action="store_true", help="add model.int8.onnx to each component")
     parser.add_argument("--onnx-only", action="store_true",
                         help="ship model.int8.onnx without PyTorch weights (runs on ONNX Runtime only)")
+    parser.add_argument("--only", choices=sorted(COMPONENTS),
+                        help="replace only this component of the analyzer folder --out (which must exist)")
     parser.add_argument("--ner-partner", help="NER folder (relative to the shipped ner/) to ensemble with")
     parser.add_argument("--ner-weight", type=float, default=0.5, help="weight of the shipped NER model in the ensemble")
     parser.add_argument("--stance-partner", help="stance folder (relative to the shipped stance/) to ensemble with")
@@ -109,7 +144,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="weight of the shipped stance model in the ensemble")
     args = parser.parse_args(argv)
     try:
-        target = ship({"ner": args.ner, "stance": args.stance}, args.out, int8=args.int8, onnx_only=args.onnx_only)
+        if args.only:
+            source = {"ner": args.ner, "stance": args.stance}[args.only]
+            replace_component(args.out, args.only, source, int8=args.int8, onnx_only=args.onnx_only)
+            target = args.out
+        else:
+            target = ship({"ner": args.ner, "stance": args.stance}, args.out, int8=args.int8, onnx_only=args.onnx_only)
         if args.ner_partner:
             ensemble_component(target, "ner", args.ner_partner, args.ner_weight)
         if args.stance_partner:
