@@ -36,17 +36,20 @@ python -m training.import_encoder --out runs/e5
 python -m training.prune_vocab --model runs/e5 --out runs/e5-pruned
 python -m training.train configs/ner_e5.yaml
 python -m training.train configs/ner_e5_more.yaml
-python -m training.train configs/stance_e5_news.yaml
+python -m training.train configs/stance_e5_news4.yaml
+python -m training.train configs/stance_e5_news4_marked.yaml     # tried on dev, not shipped
 python -m training.train configs/stance_fast_news.yaml
 python -m training.train configs/stance_fast_news2.yaml
-python -m training.ship --ner nlpkit/resources/models/fast/ner --stance runs/stance_fast_news2 --int8 --out runs/tiers/fast
-python -m training.ship --ner runs/ner_e5_more --stance runs/stance_e5_news --onnx-only \
+python -m training.train configs/stance_fast_news3.yaml
+python -m training.ship --ner nlpkit/resources/models/fast/ner --stance runs/stance_fast_news3 --int8 --out runs/tiers/fast
+python -m training.ship --ner runs/ner_e5_more --stance runs/stance_e5_news4 --onnx-only \
     --ner-partner ../../fast/ner --ner-weight 0.5 --out runs/tiers/accurate
 python -m training.tune_ensemble --member runs/tiers/accurate/ner/main --member runs/tiers/fast/ner \
     --data newsfane:dev --data wojood:dev
 rm -rf nlpkit/resources/models/accurate nlpkit/resources/models/fast/stance
 cp -r runs/tiers/accurate nlpkit/resources/models/ && cp -r runs/tiers/fast/stance nlpkit/resources/models/fast/
 scripts/evaluate_tiers.sh
+python -m training.evaluate_holders --model accurate --news dev --out reports/holders_accurate.json
 python benchmarks/bench_analyze.py --threads 2 --words 10000 | tee reports/bench_analyze.txt
 
 # The ANERcorp dev-track comparisons in model_card.md (CPU, about 25 min): WITH_DEV_TRACK=1
