@@ -162,6 +162,10 @@ def test_government_bodies_speak_when_the_model_missed_them() -> None:
     assert holders == [name, "الخارجية الروسية", "الخارجية الروسية", None]
     assert attribute_holders("أكدت وزارة الدفاع اليابانية استمرار التدريبات.", [(0, 46)], []) == ["وزارة الدفاع اليابانية"]
     assert attribute_holders("وقال وزير الخارجية الروسي إن موسكو سترد.", [(0, 40)], []) == [None]
+    ministry = "وزارة الخارجية الروسية"  # found by the model elsewhere in the document: the body takes its name
+    text = f"أكدت {ministry} موقفها. من جانبها، قالت الخارجية الروسية إن الحوار غير ممكن."
+    entities = [Entity(ministry, "ORG", 5, 5 + len(ministry), 1.0, ministry)]
+    assert attribute_holders(text, split_sentences(text), entities) == [ministry, ministry]
 
 
 # --- targets and pairs -------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlpkit.results import Entity
-from nlpkit.text.normalize import normalize
+from nlpkit.text.normalize import normalize, normalize_name
 from nlpkit.text.tokenize import Token, tokenize
 
 HOLDER_TYPES = frozenset({"PER", "ORG"})
@@ -89,7 +89,7 @@ def _is_word(token: Token) -> bool:
     return any(char.isalnum() for char in token.text)
 
 
-def _index_words(text: str, sentence: tuple[int, int], entities: Sequence[Entity]) -> _Words:
+def _index_words(text: str, sentence: tuple[int, int], entities: Sequence[Entity], names: Sequence[str] = ()) -> _Words:
     """Tokenise a sentence and note which tokens start/end a speaker (PER/ORG entity or government body)."""
     tokens = tokenize(text[sentence[0] : sentence[1]], offset=sentence[0])
     starts: dict[int, Entity] = {}
@@ -97,7 +97,7 @@ def _index_words(text: str, sentence: tuple[int, int], entities: Sequence[Entity
     forms = [normalize(token.text) for token in tokens]
     inside = [entity for entity in entities if sentence[0] <= entity.start < sentence[1]]
     speakers = [entity for entity in inside if entity.label in HOLDER_TYPES]
-    for entity in speakers + _government_bodies(text, tokens, forms, inside):
+    for entity in speakers + _government_bodies(text, tokens, forms, inside, names):
         for index, token in enumerate(tokens):
             if token.start <= entity.start < token.end:
                 starts.setdefault(index, entity)
@@ -106,9 +106,13 @@ def _index_words(text: str, sentence: tuple[int, int], entities: Sequence[Entity
     return _Words(tokens, forms, starts, ends)
 
 
-def _government_bodies(text: str, tokens: Sequence[Token], forms: Sequence[str], entities: Sequence[Entity]
-                       ) -> list[Entity]:
-    """Government bodies the entities do not cover, as ORG entities named as written (see the module docstring)."""
+def _government_bodies(text: str, tokens: Sequence[Token], forms: Sequence[str], entities: Sequence[Entity],
+                       names: Sequence[str] = ()) -> list[Entity]:
+    """Government bodies the entities do not cover, as ORG entities (see the module docstring).
+
+    A body takes the name of the first of ``names`` (the document's ORG canonical names) that
+    holds its words in order («الخارجية الروسية» → «وزارة الخارجية الروسية»), else its own words.
+    """
     bodies = []
     for index in range(len(tokens) - 1):
         adjective = forms[index + 1]
@@ -119,8 +123,18 @@ def _government_bodies(text: str, tokens: Sequence[Token], forms: Sequence[str],
             continue
         start, end = tokens[first].start, tokens[index + 1].end
         if not any(entity.start < end and start < entity.end for entity in entities):
-            bodies.append(Entity(text[start:end], "ORG", start, end, 1.0, text[start:end]))
+            bodies.append(Entity(text[start:end], "ORG", start, end, 1.0, _body_name(text[start:end], names)))
     return bodies
+
+
+def _body_name(written: str, names: Sequence[str]) -> str:
+    """The first of ``names`` whose name key contains the key of ``written`` as a run of words, else ``written``."""
+    wanted = normalize_name(written).split()
+    for name in names:
+        words = normalize_name(name).split()
+        if any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)):
+            return name
+    return written
 
 
 def _headline_colon(words: _Words) -> Entity | None:
@@ -187,19 +201,21 @@ def _continues(words: _Words) -> bool:
     return any(tuple(forms[: len(opener)]) == opener for opener in OPENERS)
 
 
-def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity]) -> tuple[str | None, bool]:
+def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity],
+                names: Sequence[str] = ()) -> tuple[str | None, bool]:
     """Apply rules 1–4 to one sentence.
 
     Args:
         text: the document text.
         sentence: the sentence span in ``text``.
         entities: the document's entities (with canonical names); others are ignored.
+        names: the document's ORG canonical names, to name government bodies after.
 
     Returns:
         ``(holder, continues)``: the canonical name found (or ``None``) and whether the
         sentence opens like a continuation (rule 5 applies when no holder was found).
     """
-    words = _index_words(text, sentence, entities)
+    words = _index_words(text, sentence, entities, names)
     for rule in (_headline_colon, _verb_then_speaker, _speaker_then_verb, _source):
         entity = rule(words)
         if entity is not None:
@@ -224,9 +240,10 @@ def entities_by_sentence(sentences: Sequence[tuple[int, int]], entities: Sequenc
 
 def attribute_holders(text: str, sentences: Sequence[tuple[int, int]], entities: Sequence[Entity]) -> list[str | None]:
     """The holder of every sentence of a document (rules 1–5), in sentence order."""
+    names = list(dict.fromkeys(entity.canonical for entity in entities if entity.label == "ORG"))
     holders: list[str | None] = []
     for sentence, own in zip(sentences, entities_by_sentence(sentences, entities), strict=True):
-        holder, continues = find_holder(text, sentence, own)
+        holder, continues = find_holder(text, sentence, own, names)
         if holder is None and continues:
             recent = [previous for previous in holders[-INHERIT_WINDOW:] if previous is not None]
             holder = recent[-1] if recent else None
