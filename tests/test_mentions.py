@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlpkit.text.mentions import find_mentions, mark_target
+from nlpkit.text.mentions import find_mentions, mark_target, name_contains
 
 SENTENCE = "وفرضت الولايات المتحدة عقوبات على روسيا وشركات روسية، ورد الكرملين بحظر دخول مسؤولين أمريكيين إلى روسيا."
 
@@ -32,6 +32,11 @@ def test_names_not_in_the_sentence_are_not_found() -> None:
     assert _found(SENTENCE, "الأمم المتحدة") == []  # the second word alone is not the name
     assert _found(SENTENCE, "") == [] and _found("", "روسيا") == []
     assert _found("استقبلت واشنطن الوفد", "الولايات المتحدة") == []  # aliases are out of reach
+
+
+def test_name_contains_runs_of_words_up_to_spelling() -> None:
+    assert name_contains("وزارة الخارجية الروسية", "الخارجية الروسية") and name_contains("سيرغي لافروف", "سيرجى لافروف")
+    assert not name_contains("وزارة الخارجية الروسية", "وزارة الروسية") and not name_contains("روسيا", "")
 
 
 def test_marking_brackets_every_mention_and_keeps_the_rest() -> None:

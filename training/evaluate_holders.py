@@ -31,7 +31,7 @@ from nlpkit.data.readers.seeds import read_annotations
 from nlpkit.errors import NlpkitError
 from nlpkit.models.ner import EntitySpan
 from nlpkit.results import Entity
-from nlpkit.text.normalize import normalize_name
+from nlpkit.text.mentions import name_contains
 from nlpkit.text.sentences import split_sentences
 
 
@@ -39,8 +39,7 @@ def same_holder(predicted: str | None, gold: str | None) -> bool:
     """True when both are null or ``predicted`` names the gold holder (see the module docstring)."""
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    found, wanted = normalize_name(predicted).split(), normalize_name(gold).split()
-    return bool(found) and any(wanted[i : i + len(found)] == found for i in range(len(wanted) - len(found) + 1))
+    return name_contains(gold, predicted)
 
 
 def outcome(predicted: str | None, gold: str | None) -> str:
@@ -75,25 +74,31 @@ def holder_at(sentences: Sequence[tuple[int, int]], holders: Sequence[str | None
     return next((holder for (start, end), holder in zip(sentences, holders, strict=True) if start <= offset < end), None)
 
 
+def tally(cases: Sequence[tuple[dict[str, Any], str | None, str | None]], unit: str) -> dict[str, Any]:
+    """Outcome counts, accuracy and the errors of ``(where, predicted, gold)`` cases; ``unit`` names the count."""
+    counts: Counter[str] = Counter()
+    errors = []
+    for where, predicted, gold in cases:
+        kind = outcome(predicted, gold)
+        counts[kind] += 1
+        if kind != "right":
+            errors.append({**where, "gold": gold, "predicted": predicted, "outcome": kind})
+    total = sum(counts.values())
+    return {unit: total, "accuracy": round(counts["right"] / total, 4) if total else 0.0,
+            "outcomes": dict(counts), "errors": errors}
+
+
 def score(records: Sequence[dict[str, Any]], texts: dict[str, str], entities: dict[str, Sequence[Entity]]
           ) -> dict[str, Any]:
     """Outcome counts, accuracy and the errors over every annotated sentence."""
-    counts: Counter[str] = Counter()
-    errors = []
+    cases = []
     for record in records:
         text = texts[record["doc"]]
         sentences, holders = sentence_holders(text, entities[record["doc"]])
         for start, gold in sorted(gold_sentences(record).items()):
-            predicted = holder_at(sentences, holders, start)
-            kind = outcome(predicted, gold)
-            counts[kind] += 1
-            if kind != "right":
-                sentence = next((text[s:e] for s, e in sentences if s <= start < e), "")
-                errors.append({"doc": record["doc"], "sentence": sentence[:120], "gold": gold, "predicted": predicted,
-                               "outcome": kind})
-    total = sum(counts.values())
-    return {"sentences": total, "accuracy": round(counts["right"] / total, 4) if total else 0.0,
-            "outcomes": dict(counts), "errors": errors}
+            sentence = next((text[s:e] for s, e in sentences if s <= start < e), "")
+            cases.append(({"doc": record["doc"], "sentence": sentence[:120]}, holder_at(sentences, holders, start), gold))
+    return tally(cases, "sentences")
 
 
 def score_news(analyzer: Any, split: str) -> dict[str, Any]:
@@ -101,20 +106,11 @@ def score_news(analyzer: Any, split: str) -> dict[str, Any]:
     from nlpkit.data import load
 
     rows = [row for row in load("news_stance", split) if row["label"] != "NONE"]
-    counts: Counter[str] = Counter()
-    errors = []
     sentences = list(dict.fromkeys(row["text"] for row in rows))
     entities = {text: doc.entities for text, doc in zip(sentences, analyzer.pipe(sentences, tasks=("ner",)), strict=True)}
-    for row in rows:
-        predicted = attribute_holders(row["text"], [(0, len(row["text"]))], entities[row["text"]])[0]
-        kind = outcome(predicted, row["holder"])
-        counts[kind] += 1
-        if kind != "right":
-            errors.append({"id": row["id"], "sentence": row["text"][:120], "gold": row["holder"], "predicted": predicted,
-                           "outcome": kind})
-    total = sum(counts.values())
-    return {"pairs": total, "accuracy": round(counts["right"] / total, 4) if total else 0.0,
-            "outcomes": dict(counts), "errors": errors}
+    return tally([({"id": row["id"], "sentence": row["text"][:120]},
+                   attribute_holders(row["text"], [(0, len(row["text"]))], entities[row["text"]])[0], row["holder"])
+                  for row in rows], "pairs")
 
 
 def gold_entities(text: str, record: dict[str, Any]) -> tuple[Entity, ...]:
@@ -144,8 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     results: dict[str, Any] = {
         "model": args.model or "default",
-        "gold_entities": score(records, texts, {doc: gold_entities(texts[doc], record) for doc, record in
-                                                ((r["doc"], r) for r in records)}),
+        "gold_entities": score(records, texts, {r["doc"]: gold_entities(texts[r["doc"]], r) for r in records}),
         "model_entities": score(records, texts, found),
     }
     for name in ("gold_entities", "model_entities"):

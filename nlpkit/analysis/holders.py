@@ -33,7 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlpkit.results import Entity
-from nlpkit.text.normalize import normalize, normalize_name
+from nlpkit.text.mentions import name_contains
+from nlpkit.text.normalize import normalize
 from nlpkit.text.tokenize import Token, tokenize
 
 HOLDER_TYPES = frozenset({"PER", "ORG"})
@@ -128,13 +129,8 @@ def _government_bodies(text: str, tokens: Sequence[Token], forms: Sequence[str],
 
 
 def _body_name(written: str, names: Sequence[str]) -> str:
-    """The first of ``names`` whose name key contains the key of ``written`` as a run of words, else ``written``."""
-    wanted = normalize_name(written).split()
-    for name in names:
-        words = normalize_name(name).split()
-        if any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)):
-            return name
-    return written
+    """The first of ``names`` that contains ``written`` (:func:`name_contains`), else ``written``."""
+    return next((name for name in names if name_contains(name, written)), written)
 
 
 def _headline_colon(words: _Words) -> Entity | None:

@@ -23,7 +23,8 @@ ONNX_FILES = (INT8_FILE, ONNX_FILE)
 """ONNX graphs a model directory may hold (``nlpkit export-onnx``), in the order ``backend="auto"`` prefers them."""
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json")
 PAIR_FORMAT_KEY = "nlpkit_pair_format"
-PAIR_FORMATS = ("plain", "marked-target")
+MARKED_TARGET = "marked-target"
+PAIR_FORMATS = ("plain", MARKED_TARGET)
 """How a stance model reads its (target, sentence) pair, recorded in ``config.json`` under
 :data:`PAIR_FORMAT_KEY`: the sentence as it is, or with the target's mentions bracketed
 (:func:`nlpkit.text.mentions.mark_target`). A config without the key is ``"plain"``."""

@@ -20,6 +20,7 @@ import numpy as np
 
 from nlpkit.errors import ConfigError, InputError
 from nlpkit.models.component import ModelComponent
+from nlpkit.models.directory import MARKED_TARGET
 from nlpkit.models.ner import pad_rows, padded_width, softmax
 from nlpkit.text.mentions import mark_target
 
@@ -84,7 +85,7 @@ class StanceModel(ModelComponent):
         """Mean window probabilities for each pair of one chunk."""
         tokenizer = self.model.tokenizer
         self._check_targets([target for target, _ in pairs])
-        if self.model.pair_format == "marked-target":
+        if self.model.pair_format == MARKED_TARGET:
             pairs = [(target, mark_target(text, target)) for target, text in pairs]
         encoded = tokenizer.encode_pairs(pairs, max_length=self.model.max_length, stride=self.stride)
         widths = [padded_width(len(row), self.model.max_length) for row in encoded.inputs["input_ids"]]

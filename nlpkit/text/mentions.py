@@ -36,6 +36,15 @@ def is_nisba(key: str, names: Collection[str]) -> bool:
     return False
 
 
+def name_contains(name: str, part: str) -> bool:
+    """True when the name key of ``part`` is a run of words of the name key of ``name``.
+
+    «لافروف» and «سيرجي لافروف» are in «سيرغي لافروف»; «الخارجية الروسية» is in «وزارة الخارجية الروسية».
+    """
+    words, wanted = normalize_name(name).split(), normalize_name(part).split()
+    return bool(wanted) and any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
 def _word_keys(word: str) -> set[str]:
     """Name keys of a word as written and without each proclitic it may carry («ولروسيا» → «روسيا»)."""
     keys = {normalize_name(word)}

@@ -21,8 +21,9 @@ import torch.nn.functional as F
 from transformers import AutoModelForSequenceClassification, DataCollatorWithPadding, PreTrainedTokenizerBase
 
 from nlpkit.data.labels import STANCE_LABELS
-from nlpkit.text.mentions import mark_target
 from nlpkit.errors import ConfigError
+from nlpkit.models.directory import MARKED_TARGET
+from nlpkit.text.mentions import mark_target
 from training.config import Config
 from training.finetune import TaskSpec, fine_tune
 from training.metrics import Scores, stance_scores
@@ -48,7 +49,7 @@ def encode(dataset: datasets.Dataset, tokenizer: PreTrainedTokenizerBase, max_le
 
 def mark_targets(dataset: datasets.Dataset, pair_format: str) -> datasets.Dataset:
     """Bracket each pair's target mentions in its text (``model.pair_format: marked-target``)."""
-    if pair_format != "marked-target":
+    if pair_format != MARKED_TARGET:
         raise ConfigError(f"Unknown stance pair format {pair_format!r}; use 'plain' or 'marked-target'.")
     return dataset.map(lambda row: {"text": mark_target(row["text"], row["target"])}, desc="marking targets")
 
