@@ -193,6 +193,23 @@ def test_ship_only_replaces_one_component(tiny_ner_dir: Path, tiny_stance_dir: P
         replace_component(tmp_path / "missing", "stance", source)
 
 
+def test_a_shipped_checkpoint_carries_its_step_and_dev_scores(tiny_ner_dir: Path, tmp_path: Path) -> None:
+    from training.ship import write_component
+
+    checkpoint = shutil.copytree(tiny_ner_dir, tmp_path / "run" / "checkpoints" / "checkpoint-200")
+    (tmp_path / "run" / "config.resolved.yaml").write_text("task: ner\n", encoding="utf-8")
+    state = {"global_step": 200, "log_history": [
+        {"step": 100, "eval_loss": 0.2, "eval_anercorp_dev_f1": 0.77},
+        {"step": 200, "loss": 0.04},
+        {"step": 200, "eval_loss": 0.12, "eval_anercorp_dev_f1": 0.79}]}
+    (checkpoint / "trainer_state.json").write_text(json.dumps(state), encoding="utf-8")
+    folder = write_component("ner", checkpoint, tmp_path / "shipped")
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["shipped_checkpoint"] == "checkpoint-200" and metrics["steps"] == 200
+    assert metrics["eval"] == {"loss": 0.12, "anercorp_dev_f1": 0.79}
+    assert (folder / "config.resolved.yaml").read_text(encoding="utf-8") == "task: ner\n"
+
+
 def test_tune_ensemble_scores_stance_weights_like_the_members(tiny_stance_dir: Path, second_stance_dir: Path,
                                                               seed_texts: list[str]) -> None:
     from training.metrics import stance_scores

@@ -28,6 +28,7 @@ relative to ``ner/`` so that a tier can reuse another tier's model without a sec
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -44,6 +45,7 @@ from nlpkit.models.onnx_export import export_onnx
 
 COMPONENTS = {"ner": AutoModelForTokenClassification, "stance": AutoModelForSequenceClassification}
 RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml")
+TRAINER_STATE = "trainer_state.json"
 
 
 def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_only: bool = False) -> Path:
@@ -84,7 +86,27 @@ def write_component(name: str, source: Path, folder: Path, *, onnx_only: bool = 
     for record in RECORDS:
         if (source / record).is_file():
             shutil.copy2(source / record, folder / record)
+    if (source / TRAINER_STATE).is_file() and not (folder / "metrics.json").exists():
+        write_checkpoint_records(source, folder)
     return folder
+
+
+def write_checkpoint_records(checkpoint: Path, folder: Path) -> None:
+    """Records for a mid-run checkpoint (``runs/X/checkpoints/checkpoint-N``), which has none of its own.
+
+    The run's resolved config, and a ``metrics.json`` with the checkpoint's step and the dev scores
+    the Trainer logged at that step, so a shipped checkpoint says where it came from.
+    """
+    run = checkpoint.parent.parent if checkpoint.parent.name == "checkpoints" else checkpoint.parent
+    if (run / "config.resolved.yaml").is_file():
+        shutil.copy2(run / "config.resolved.yaml", folder / "config.resolved.yaml")
+    state = json.loads((checkpoint / TRAINER_STATE).read_text(encoding="utf-8"))
+    step = state.get("global_step")
+    logged = [entry for entry in state.get("log_history", []) if entry.get("step") == step and "eval_loss" in entry]
+    metrics = {"shipped_checkpoint": checkpoint.name, "run": str(run), "steps": step,
+               "eval": {key.removeprefix("eval_"): value for entry in logged for key, value in entry.items()
+                        if key.startswith("eval_")}}
+    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def replace_component(target: Path, name: str, source: Path, *, int8: bool = False, onnx_only: bool = False) -> Path:
