@@ -205,6 +205,31 @@ def test_stance_scores() -> None:
     assert set(metrics["per_class"]) == set(STANCE_LABELS) and "AGAINST" in report
 
 
+def test_bootstrap_intervals_hold_the_score_and_narrow_with_more_data() -> None:
+    from sklearn.metrics import f1_score
+
+    from training.metrics import macro_f1_from_counts, ner_scores, pair_counts, stance_scores
+
+    labels = list(STANCE_LABELS)
+    gold = ["FAVOR", "AGAINST", "NONE", "NONE", "AGAINST", "FAVOR", "NONE", "AGAINST"] * 10
+    pred = ["FAVOR", "NONE", "NONE", "FAVOR", "AGAINST", "FAVOR", "NONE", "NONE"] * 10
+    counts = pair_counts(gold, pred, labels)
+    assert macro_f1_from_counts(counts.sum(axis=0, keepdims=True))[0] == pytest.approx(
+        f1_score(gold, pred, labels=labels, average="macro"))
+    small, report = stance_scores(gold, pred)
+    low, high = small["macro_f1_ci95"]
+    assert low < small["macro_f1"] < high and "bootstrap interval" in report
+    large = stance_scores(gold * 10, pred * 10)[0]
+    assert large["macro_f1"] == small["macro_f1"]
+    assert large["macro_f1_ci95"][1] - large["macro_f1_ci95"][0] < (high - low) / 2
+    assert stance_scores(gold, gold)[0]["macro_f1_ci95"] == [1.0, 1.0]
+
+    ner_gold = [["B-PER", "I-PER", "O", "B-LOC"], ["O", "B-ORG", "O"], ["B-LOC", "O", "O"]] * 20
+    ner_pred = [["B-PER", "I-PER", "O", "O"], ["O", "B-ORG", "O"], ["B-PER", "O", "O"]] * 20
+    metrics = ner_scores(ner_gold, ner_pred, ["PER", "ORG", "LOC"])[0]
+    assert metrics["f1_ci95"][0] <= metrics["f1"] <= metrics["f1_ci95"][1] < 1.0
+
+
 @pytest.mark.parametrize("name", ["ner_mini", "stance_mini", "ner_arabert", "stance_arabert", "mlm_mini", "tokenizer_mini",
                                   "mlm_gpu", "ner_gpu", "stance_gpu", "ner_seeds", "stance_seeds"])
 def test_shipped_configs_validate(name: str) -> None:
