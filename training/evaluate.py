@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.errors import NlpkitError
+from training.cli import fail
 from training.config import SourceConfig
 from training.finetune import evaluate_saved
 from training.metrics import joined_report
@@ -112,8 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                    evaluate(args.model, args.task, args.data, limit=args.limit, batch_size=args.batch_size,
                             max_length=args.max_length, data_dir=args.data_dir))
     except NlpkitError as error:
-        print(f"error: {error}".splitlines()[0], file=sys.stderr)
-        return 2
+        return fail(error)
     print(outcome["report"])
     print(json.dumps(outcome["results"], ensure_ascii=False, indent=2))
     if args.out:

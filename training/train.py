@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from nlpkit.errors import NlpkitError
+from training.cli import fail
 from training.config import Config, load_config
 
 TASK_MODULES = {
@@ -41,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config, args.overrides)
         metrics = run(config)
     except NlpkitError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return fail(error)
     logging.getLogger("training").info("done: %s", {k: v for k, v in metrics.items() if not isinstance(v, dict)})
     return 0
 
