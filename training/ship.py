@@ -45,7 +45,7 @@ from nlpkit.models.onnx_export import export_onnx
 from training.cli import fail
 
 COMPONENTS = {"ner": AutoModelForTokenClassification, "stance": AutoModelForSequenceClassification}
-RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml")
+RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml", "PROVENANCE.json")
 TRAINER_STATE = "trainer_state.json"
 
 
