@@ -49,6 +49,19 @@ def test_build_keeps_labelled_pairs_and_measures_agreement(root: Path) -> None:
     assert stats["agreement"]["label_disagreements"] == {"AGAINST->NONE": 1}
 
 
+def test_every_double_annotated_sample_gets_its_own_agreement(root: Path) -> None:
+    _write(root / "labels" / "double5.jsonl", [_label(1, "AGAINST"), _label(2, "NONE", keep=False), _label(3, "AGAINST")])
+    (root / "labels" / "annotators.json").write_text(json.dumps({"shard_01": "A1", "double": "A2", "double5": "A1"}))
+    samples = build(root)["agreement_samples"]
+    assert set(samples) == {"double", "double5"}
+    assert samples["double"]["pairs"] == 2 and samples["double"]["label_agreement"] == 0.5
+    assert samples["double5"]["pairs"] == 0  # its annotator also labelled the shard: no independent pair
+    (root / "labels" / "annotators.json").write_text(json.dumps({"shard_01": "A1", "double": "A2", "double5": "A3"}))
+    samples = build(root)["agreement_samples"]
+    assert samples["double5"]["pairs"] == 3 and samples["double5"]["kept_by_both"] == 2
+    assert samples["double5"]["label_agreement"] == 1.0 and samples["double5"]["keep_agreement"] == 1.0
+
+
 def test_label_files_must_match_their_shard(root: Path, capsys: pytest.CaptureFixture) -> None:
     _write(root / "labels" / "shard_01.jsonl", [_label(1, "AGAINST"), _label(3, "AGAINST")])
     with pytest.raises(LabelFileError, match="ids differ"):

@@ -5,11 +5,13 @@
 Inputs (all in ``--root``): ``candidates.jsonl`` and the extra batches ``candidates_extra*.jsonl``
 (from :mod:`training.mine_stance`, the extra ones with ``--extra``),
 ``labels/shard_XX.jsonl`` (one label line per candidate of a shard, see ``ANNOTATE.md``) and
-``labels/double.jsonl`` (a second, independent annotation of 200 candidates). Output:
+``labels/double*.jsonl`` (second, independent annotations of samples: ``double`` 200 candidates of
+the first batches, ``double5`` 120 of the fifth). Output:
 ``news_stance.jsonl``, one kept pair a line (``keep: true``) with its split, text, target, label,
 holder, event, document and licence, read by ``nlpkit.data.load("news_stance", split)``; and
 ``stats.json``: counts per split, label, event type, corpus and region, and the agreement of the
-double-annotated sample (observed agreement and Cohen's kappa on labels; holders and events too).
+double-annotated samples (observed agreement and Cohen's kappa on labels; holders and events too;
+``agreement`` for ``double``, ``agreement_samples`` for every sample).
 ``labels/annotators.json`` names the annotator of each label file; agreement counts only pairs
 whose two labels come from different annotators.
 """
@@ -87,11 +89,11 @@ def cohen_kappa(first: list[str], second: list[str]) -> float:
 
 
 def agreement(primary: dict[str, dict[str, Any]], double: list[dict[str, Any]],
-              annotators: dict[str, str] | None = None) -> dict[str, Any]:
-    """Agreement of the double annotation with the shard annotation on the same ids (pairs whose
-    shard was labelled by the double annotator are left out when ``annotators`` says so)."""
+              annotators: dict[str, str] | None = None, sample: str = "double") -> dict[str, Any]:
+    """Agreement of the double annotation ``sample`` with the shard annotation on the same ids (pairs
+    whose shard was labelled by the sample's annotator are left out when ``annotators`` says so)."""
     annotators = annotators or {}
-    second = annotators.get("double")
+    second = annotators.get(sample)
     both = [(primary[row["id"]], row) for row in double
             if row["id"] in primary and (second is None or annotators.get(primary[row["id"]]["_shard"]) != second)]
     kept = [(a, b) for a, b in both if a["keep"] and b["keep"]]
@@ -127,7 +129,9 @@ def build(root: Path = ROOT) -> dict[str, Any]:
     with (root / "news_stance.jsonl").open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    double_file = root / "labels" / "double.jsonl"
+    annotators = _annotators(root)
+    samples = {file.stem: agreement(labels, read_jsonl(file), annotators, file.stem)
+               for file in sorted((root / "labels").glob("double*.jsonl"))}
     stats: dict[str, Any] = {
         "candidates": len(candidates),
         "labelled": len(labels),
@@ -140,7 +144,8 @@ def build(root: Path = ROOT) -> dict[str, Any]:
         "per_region": dict(Counter(r["region"] for r in rows).most_common()),
         "with_holder": sum(r["holder"] is not None for r in rows),
         "documents": {split: len({r["doc_id"] for r in rows if r["split"] == split}) for split in ("train", "dev", "test")},
-        "agreement": agreement(labels, read_jsonl(double_file), _annotators(root)) if double_file.is_file() else None,
+        "agreement": samples.get("double"),
+        "agreement_samples": samples,
     }
     (root / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return stats
