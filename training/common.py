@@ -18,6 +18,13 @@ from transformers.trainer_utils import get_last_checkpoint
 from training.config import Config
 
 logger = logging.getLogger("training")
+CHECKPOINTS = "checkpoints"
+"""The folder of a run's intermediate checkpoints: ``<output_dir>/checkpoints/checkpoint-N``."""
+
+
+def run_folder(checkpoint: Path) -> Path | None:
+    """The run a mid-run checkpoint belongs to (``runs/X/checkpoints/checkpoint-N`` → ``runs/X``), else None."""
+    return checkpoint.parent.parent if checkpoint.parent.name == CHECKPOINTS else None
 
 
 class OrderedEvalTrainer(Trainer):
@@ -56,7 +63,7 @@ def training_arguments(config: Config, *, has_eval: bool, metric: str | None = N
         eval_strategy = "steps" if t.eval_steps else "epoch"
     save_strategy = "steps" if (eval_strategy != "epoch") else "epoch"
     args: dict[str, Any] = dict(
-        output_dir=str(Path(config.output_dir) / "checkpoints"),
+        output_dir=str(Path(config.output_dir) / CHECKPOINTS),
         max_steps=t.max_steps,
         num_train_epochs=t.epochs,
         per_device_train_batch_size=t.batch_size,
@@ -98,7 +105,7 @@ def _interactive() -> bool:
 
 def resume_checkpoint(config: Config) -> str | None:
     """The last checkpoint to resume from, when resuming is on and one exists."""
-    folder = Path(config.output_dir) / "checkpoints"
+    folder = Path(config.output_dir) / CHECKPOINTS
     if not config.train.resume or not folder.is_dir():
         return None
     return get_last_checkpoint(str(folder))

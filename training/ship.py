@@ -43,6 +43,7 @@ from nlpkit.models.ensemble import write_ensemble_spec
 from nlpkit.models.loading import load_tokenizer
 from nlpkit.models.onnx_export import export_onnx
 from training.cli import fail
+from training.common import run_folder
 
 COMPONENTS = {"ner": AutoModelForTokenClassification, "stance": AutoModelForSequenceClassification}
 RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml", "PROVENANCE.json")
@@ -98,7 +99,7 @@ def write_checkpoint_records(checkpoint: Path, folder: Path) -> None:
     The run's resolved config, and a ``metrics.json`` with the checkpoint's step and the dev scores
     the Trainer logged at that step, so a shipped checkpoint says where it came from.
     """
-    run = checkpoint.parent.parent if checkpoint.parent.name == "checkpoints" else checkpoint.parent
+    run = run_folder(checkpoint) or checkpoint.parent
     if (run / "config.resolved.yaml").is_file():
         shutil.copy2(run / "config.resolved.yaml", folder / "config.resolved.yaml")
     state = json.loads((checkpoint / TRAINER_STATE).read_text(encoding="utf-8"))

@@ -24,6 +24,7 @@ import torch
 
 from nlpkit.errors import ModelLoadError, NlpkitError
 from training.cli import fail
+from training.common import run_folder
 
 WEIGHTS = "model.safetensors"
 COPIED = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
@@ -69,11 +70,6 @@ def average(states: Sequence[dict[str, torch.Tensor]], weights: Sequence[float])
     return soup
 
 
-def _run_folders(model: Path) -> tuple[Path, ...]:
-    """``model`` and, for a mid-run checkpoint (``runs/X/checkpoints/checkpoint-N``), its run folder."""
-    return (model, model.parent.parent) if model.parent.name == "checkpoints" else (model,)
-
-
 def make_soup(models: Sequence[Path], out: Path, weights: Sequence[float] | None = None) -> Path:
     """Write the weighted mean of ``models`` to ``out`` with the first one's config and tokenizer."""
     if len(models) < 2:
@@ -86,9 +82,11 @@ def make_soup(models: Sequence[Path], out: Path, weights: Sequence[float] | None
     for name in COPIED:
         if (Path(models[0]) / name).is_file():
             shutil.copy2(Path(models[0]) / name, out / name)
-    config = next((folder / RUN_CONFIG for folder in _run_folders(Path(models[0])) if (folder / RUN_CONFIG).is_file()), None)
-    if config is not None:
-        shutil.copy2(config, out / RUN_CONFIG)
+    run = run_folder(Path(models[0]))
+    for folder in (Path(models[0]), run) if run else (Path(models[0]),):
+        if (folder / RUN_CONFIG).is_file():
+            shutil.copy2(folder / RUN_CONFIG, out / RUN_CONFIG)
+            break
     save_file(soup, str(out / WEIGHTS), metadata={"format": "pt"})
     provenance = {"soup_of": [str(m) for m in models], "weights": weights}
     (out / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
