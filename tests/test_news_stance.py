@@ -112,3 +112,24 @@ def test_a_new_extra_batch_continues_after_every_earlier_one(root: Path) -> None
     assert dedupe_key(_candidate(12, "train", "ant:5")["sentence"]) in seen.sentences
     _write(out, [_candidate(13, "train", "ant:6")])
     assert out not in existing_batches(out) and len(existing_batches(root / "candidates_extra3.jsonl")) == 3
+
+
+def test_reusing_train_documents_never_reopens_a_dev_or_test_document(root: Path) -> None:
+    from training.mine_stance import ExtraFilter, dedupe_key
+
+    _write(root / "candidates_extra.jsonl", [_candidate(12, "dev", "ant:5"), _candidate(13, "train", "ant:6")])
+    earlier = [root / "candidates.jsonl", root / "candidates_extra.jsonl"]
+    reopened = ExtraFilter.from_candidates(earlier, reuse_train_documents=True)
+    assert reopened.documents == {"ant:2", "ant:5"}
+    assert dedupe_key(_candidate(1, "train", "ant:1")["sentence"]) in reopened.sentences
+    assert ExtraFilter.from_candidates(earlier).documents == {"ant:1", "ant:2", "ant:5", "ant:6"}
+
+
+def test_reusing_train_documents_refuses_dev_or_test_pairs(root: Path, capsys: pytest.CaptureFixture) -> None:
+    from training.mine_stance import main as mine
+
+    with pytest.raises(SystemExit) as stop:
+        mine(["--extra", "--reuse-train-documents", "--test", "10", "--dev", "0",
+              "--out", str(root / "candidates_extra9.jsonl")])
+    assert stop.value.code == 2
+    assert "train pairs only" in capsys.readouterr().err

@@ -32,7 +32,9 @@ existing ones (no double set). It also filters cheap noise: sentences about spor
 sentences without an event verb (the target must act or be acted upon), and targets that are
 only a place («في تونس»), part of a longer name («نداء تونس», «روسيا اليوم», «مركز … روسيا»)
 or an NER misreading («المالي», «القطر», «تشاد» the verb); and it weights the sample toward
-cues that give FAVOR/AGAINST, keeping about a quarter of likely-NONE cues.
+cues that give FAVOR/AGAINST, keeping about a quarter of likely-NONE cues. Once the unread
+documents run out, ``--reuse-train-documents`` (train pairs only) also reads the documents that
+gave only train pairs before, for sentences not mined yet (at most 4 more pairs a document).
 
 Usage::
 
@@ -503,10 +505,16 @@ class ExtraFilter:
     dropped: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def from_candidates(cls, paths: Sequence[Path]) -> ExtraFilter:
-        """The documents and sentence keys (:func:`dedupe_key`) of the candidate files mined before."""
+    def from_candidates(cls, paths: Sequence[Path], reuse_train_documents: bool = False) -> ExtraFilter:
+        """The documents and sentence keys (:func:`dedupe_key`) of the candidate files mined before.
+
+        With ``reuse_train_documents``, documents whose earlier pairs are all train pairs stay open
+        (only their mined sentences are skipped); a document with a dev or test pair never reopens,
+        so no sentence of a dev or test document can reach train.
+        """
         rows = _read_candidates(paths)
-        return cls(frozenset(row["doc_id"] for row in rows), frozenset(dedupe_key(row["sentence"]) for row in rows))
+        closed = {row["doc_id"] for row in rows if not reuse_train_documents or row.get("split") != "train"}
+        return cls(frozenset(closed), frozenset(dedupe_key(row["sentence"]) for row in rows))
 
 
 def _read_candidates(paths: Sequence[Path]) -> list[dict[str, object]]:
@@ -840,6 +848,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--existing", type=Path, nargs="+", default=None,
                         help="with --extra: the candidate files mined before (default: every candidates*.jsonl "
                              "beside --out but --out)")
+    parser.add_argument("--reuse-train-documents", action="store_true",
+                        help="with --extra: also mine unused sentences of documents that gave only train pairs "
+                             "(needs --test 0 --dev 0)")
     parser.add_argument("--test", type=int, default=None, help=f"test pairs (default {TEST}; --extra: {EXTRA_TEST})")
     parser.add_argument("--dev", type=int, default=None, help=f"dev pairs (default {DEV}; --extra: {EXTRA_DEV})")
     parser.add_argument("--train", type=int, default=None,
@@ -857,13 +868,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     shard_dir = args.out.parent / "shards"
     extra: ExtraFilter | None = None
     first_id = first_shard = 1
+    if args.reuse_train_documents and (not args.extra or test or dev):
+        parser.error("--reuse-train-documents mines train pairs only: use it with --extra --test 0 --dev 0")
     if args.extra:
         existing = args.existing or existing_batches(args.out)
         if not existing:
             parser.error(f"--extra needs the candidates mined before; none beside {args.out}")
         if any(path.resolve() == args.out.resolve() for path in existing):
             parser.error("--extra needs an --out other than the existing candidates")
-        extra = ExtraFilter.from_candidates(existing)
+        extra = ExtraFilter.from_candidates(existing, args.reuse_train_documents)
         first_id, first_shard = _continuation(existing, shard_dir)
     started = time.time()
     table = _party_table()
