@@ -359,7 +359,7 @@ def test_resume_logs_the_starting_step(resumed_ner: dict, base_dir: Path, ner_js
     assert "starting at step 6" in caplog.text and "resuming from" in caplog.text
 
 
-def test_swap_pairs_adds_each_stance_pair_reversed(tmp_path: Path) -> None:
+def test_swap_pairs_adds_each_stance_pair_reversed(tmp_path: Path, ner_jsonl: Path) -> None:
     from nlpkit.errors import ConfigError
     from training.sources import load_source
 
@@ -373,8 +373,33 @@ def test_swap_pairs_adds_each_stance_pair_reversed(tmp_path: Path) -> None:
     assert swapped[2]["target"] == "انتقدت طوكيو موسكو" and swapped[2]["text"] == "روسيا"
     assert swapped["label"] == ["AGAINST", "FAVOR", "AGAINST", "FAVOR"]
     assert len(set(swapped["id"])) == 4
-    with pytest.raises(ConfigError, match="swap_pairs"):
-        load_source(SourceConfig(name=str(path), swap_pairs=True), "ner")
+    with pytest.raises(ConfigError, match="swap_pairs applies to stance pairs only"):
+        load_source(SourceConfig(name=str(ner_jsonl), swap_pairs=True), "ner")
+
+
+def test_holder_pairs_teach_that_the_actor_is_not_its_own_target(tmp_path: Path, ner_jsonl: Path) -> None:
+    from nlpkit.errors import ConfigError
+    from training.sources import holder_named, load_source
+
+    path = tmp_path / "pairs.jsonl"
+    rows = [
+        {"target": "الصين", "text": "انتقدت وزارة الخارجية الأمريكية الصين بشدة", "label": "AGAINST",
+         "holder": "وزارة الخارجية الأمريكية"},
+        {"target": "ألبانيا", "text": "قدمت السعودية مساعدات لألبانيا", "label": "FAVOR", "holder": "السعودية"},
+        {"target": "السعودية", "text": "قدمت السعودية مساعدات لألبانيا", "label": "NONE", "holder": None},
+        {"target": "روسيا", "text": "رحبت واشنطن بالحوار مع روسيا", "label": "FAVOR", "holder": "الولايات المتحدة"},
+        {"target": "اليابان", "text": "زار لافروف اليابان", "label": "NONE", "holder": "سيرغي لافروف"},
+        {"target": "إيران", "text": "وحذر لافروف إيران من التصعيد", "label": "AGAINST", "holder": "سيرغي لافروف"},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    added = load_source(SourceConfig(name=str(path), holder_pairs=True), "stance").select(range(len(rows), len(rows) + 2))
+    assert added["target"] == ["وزارة الخارجية الأمريكية", "سيرغي لافروف"]
+    assert added["text"] == [rows[0]["text"], rows[5]["text"]]
+    assert added["label"] == ["NONE", "NONE"] and added["holder"] == [None, None]
+    assert len(load_source(SourceConfig(name=str(path), holder_pairs=True), "stance")) == len(rows) + 2
+    assert holder_named("سيرغي لافروف", "وقال ولافروف إن") and not holder_named("الولايات المتحدة", "رحبت واشنطن")
+    with pytest.raises(ConfigError, match="holder_pairs needs stance pairs"):
+        load_source(SourceConfig(name=str(ner_jsonl), holder_pairs=True), "ner")
 
 
 def test_mlm_text_includes_labelled_sets(ner_jsonl: Path, tmp_path: Path) -> None:

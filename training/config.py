@@ -32,6 +32,10 @@ class SourceConfig(_Section):
     swap_pairs: bool = Field(
         False, description="Stance only: also train on every pair with target and text swapped (symmetric sets such as ANS)."
     )
+    holder_pairs: bool = Field(
+        False, description="Stance only: also train on (holder, text) -> NONE for every FAVOR/AGAINST pair whose holder "
+        "is named in the text and is not a target there already (a party's stance toward itself is NONE)."
+    )
 
 
 class DataConfig(_Section):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import numpy as np
 from nlpkit.data import load
 from nlpkit.data.labels import NER_LABELS, NER_TYPES, STANCE_LABELS
 from nlpkit.errors import ConfigError, MissingDataError, ModelLoadError
+from nlpkit.text.normalize import normalize
 from training.config import Config, SourceConfig
 
 logger = logging.getLogger("training")
@@ -56,6 +58,8 @@ def load_source(source: SourceConfig, task: str, data_dir: str | None = None) ->
         dataset = dataset.select(range(source.limit))
     if source.swap_pairs:
         dataset = _with_swapped_pairs(dataset, task, source)
+    if source.holder_pairs:
+        dataset = _with_holder_pairs(dataset, task, source)
     return dataset
 
 
@@ -65,6 +69,44 @@ def _with_swapped_pairs(dataset: datasets.Dataset, task: str, source: SourceConf
         raise ConfigError(f"data source {source.name!r}: swap_pairs applies to stance pairs only, not {task!r}.")
     swapped = dataset.map(lambda row: {"target": row["text"], "text": row["target"], "id": f"{row['id']}:swapped"})
     return datasets.concatenate_datasets([dataset, swapped])
+
+
+def holder_named(holder: str, text: str) -> bool:
+    """True when ``text`` names ``holder``: the whole name, or its last word (4+ letters, after و ف ب ل)."""
+    name, body = normalize(holder).strip(), normalize(text)
+    if not name:
+        return False
+    if name in body:
+        return True
+    last = name.split()[-1]
+    return len(last) >= 4 and re.search(rf"(?<!\w)[وفبل]?{re.escape(last)}(?!\w)", body) is not None
+
+
+def _with_holder_pairs(dataset: datasets.Dataset, task: str, source: SourceConfig) -> datasets.Dataset:
+    """``dataset`` followed by ``(holder, text) -> NONE`` for each FAVOR/AGAINST pair whose holder the text names
+    and which has no pair of its own for that holder (GUIDELINES: a party's stance toward itself is NONE).
+
+    Mined news sentences name the actor next to the party acted upon; without these pairs the
+    model reads «قدمت السعودية مساعدات…» as FAVOR toward Saudi Arabia.
+    """
+    if task != "stance" or "holder" not in dataset.column_names:
+        raise ConfigError(f"data source {source.name!r}: holder_pairs needs stance pairs with a holder column.")
+    taken = {(normalize(target).strip(), text) for target, text in zip(dataset["target"], dataset["text"], strict=True)}
+    rows = []
+    for row in dataset:
+        holder = row["holder"]
+        if row["label"] == "NONE" or not holder or not holder_named(holder, row["text"]):
+            continue
+        key = (normalize(holder).strip(), row["text"])
+        if key in taken:
+            continue
+        taken.add(key)
+        rows.append({**row, "target": holder, "label": "NONE", "holder": None, "id": f"{row['id']}:holder"})
+    if not rows:
+        return dataset
+    added = datasets.Dataset.from_list(rows, features=dataset.features)
+    logger.info("%s: %d holder pairs (holder, text) -> NONE added", source_label(source), len(rows))
+    return datasets.concatenate_datasets([dataset, added])
 
 
 def _load_jsonl(path: Path, task: str) -> datasets.Dataset:
