@@ -27,6 +27,7 @@ import numpy as np
 from nlpkit.errors import ConfigError
 from nlpkit.models.component import ModelComponent
 from nlpkit.models.windows import assign_owners, check_window_settings, plan_windows
+from nlpkit.text.normalize import normalize
 from nlpkit.text.tokenize import Token, split_proclitic, tokenize
 
 if TYPE_CHECKING:
@@ -162,9 +163,19 @@ def _is_wordlike(token: Token) -> bool:
 
 _BRACKETS = {"(": ")", "[": "]", "{": "}", "«": "»"}
 
+# Weekdays and «أمس» follow the name they date in news («ورفض بولتون الأحد…», «قال لافروف أمس»), and
+# models tag them into the name. Never part of a name; «اليوم» is («روسيا اليوم», «مصر اليوم»).
+_TIME_WORDS = frozenset(normalize(word) for word in "الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت أمس الأمس".split())
 
-def trim_span(words: Sequence[Token], first: int, last: int) -> tuple[int, int, Span] | None:
-    """Trim the word range ``first..last``: punctuation at both ends, then a proclitic on its first word.
+
+def _is_time_word(token: Token) -> bool:
+    """True for a weekday or «أمس», with or without a proclitic."""
+    return normalize(split_proclitic(token.text)[1]) in _TIME_WORDS or normalize(token.text) in _TIME_WORDS
+
+
+def trim_span(words: Sequence[Token], first: int, last: int, kind: str | None = None) -> tuple[int, int, Span] | None:
+    """Trim the word range ``first..last``: punctuation at both ends, weekdays and «أمس» at the end of
+    anything but a ``DATE`` (``kind``), then a proclitic on its first word.
 
     A bracket the tags included is kept when the words inside open or close it, so that
     «( 26 / 4 / 1947 )» does not lose its closing bracket.
@@ -178,6 +189,10 @@ def trim_span(words: Sequence[Token], first: int, last: int) -> tuple[int, int, 
         first += 1
     while last >= first and not _is_wordlike(words[last]):
         last -= 1
+    while kind != "DATE" and first < last and _is_time_word(words[last]):
+        last -= 1
+        while last > first and not _is_wordlike(words[last]):
+            last -= 1
     if first > last:
         return None
     first, last = _keep_matching_brackets(words, first, last, low, high)
@@ -201,7 +216,7 @@ def spans_from_tags(tags: Sequence[WordTag]) -> list[EntitySpan]:
     words = [tag.token for tag in tags]
     spans = []
     for first, last, kind in decode_iob2([tag.label for tag in tags]):
-        trimmed = trim_span(words, first, last)
+        trimmed = trim_span(words, first, last, kind)
         if trimmed is None:
             continue
         first, last, (start, end) = trimmed
