@@ -71,9 +71,14 @@ def _with_swapped_pairs(dataset: datasets.Dataset, task: str, source: SourceConf
     return datasets.concatenate_datasets([dataset, swapped])
 
 
+def _name_key(name: str) -> str:
+    """The matching form of a target or holder name."""
+    return normalize(name).strip()
+
+
 def holder_named(holder: str, text: str) -> bool:
     """True when ``text`` names ``holder``: the whole name, or its last word (4+ letters, after و ف ب ل)."""
-    name, body = normalize(holder).strip(), normalize(text)
+    name, body = _name_key(holder), normalize(text)
     if not name:
         return False
     if name in body:
@@ -91,13 +96,13 @@ def _with_holder_pairs(dataset: datasets.Dataset, task: str, source: SourceConfi
     """
     if task != "stance" or "holder" not in dataset.column_names:
         raise ConfigError(f"data source {source.name!r}: holder_pairs needs stance pairs with a holder column.")
-    taken = {(normalize(target).strip(), text) for target, text in zip(dataset["target"], dataset["text"], strict=True)}
+    taken = {(_name_key(target), text) for target, text in zip(dataset["target"], dataset["text"], strict=True)}
     rows = []
     for row in dataset:
         holder = row["holder"]
         if row["label"] == "NONE" or not holder or not holder_named(holder, row["text"]):
             continue
-        key = (normalize(holder).strip(), row["text"])
+        key = (_name_key(holder), row["text"])
         if key in taken:
             continue
         taken.add(key)

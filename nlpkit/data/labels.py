@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from nlpkit.text.lexicon import WEEKDAYS, YESTERDAY
+
 NER_TYPES: tuple[str, ...] = ("PER", "ORG", "LOC", "DATE", "MISC")
 NER_LABELS: tuple[str, ...] = ("O",) + tuple(f"{p}-{t}" for t in NER_TYPES for p in ("B", "I"))
 STANCE_LABELS: tuple[str, ...] = ("FAVOR", "AGAINST", "NONE")
@@ -198,8 +200,8 @@ _MONTHS = _forms(
 _AMBIGUOUS_MONTHS = _forms("آب مارس ماي ربيع محرم صفر رجب")
 _MONTH_SECOND = _forms("الأول الاول الثاني الآخر الأولى الآخرة الاخرة القعدة الحجة")
 _MONTH_FIRST = _forms("كانون تشرين ربيع جمادى ذو ذي")
-_WEEKDAYS = _forms("الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت")
-_RELATIVE_DAYS = _forms("أمس الأمس البارحة غدا غداً")
+_WEEKDAYS = _forms(" ".join(WEEKDAYS))
+_RELATIVE_DAYS = _forms(" ".join(YESTERDAY) + " البارحة غدا غداً")
 _PERIODS = _forms("الأسبوع الشهر العام السنة الصيف الشتاء الربيع الخريف")
 _PERIOD_AFTER = _forms("الماضي الماضية المقبل المقبلة القادم القادمة الحالي الحالية الجاري الجارية المنصرم")
 _YEAR_WORDS = _forms("عام العام سنة السنة لعام وعام لسنة")

@@ -27,6 +27,7 @@ import numpy as np
 from nlpkit.errors import ConfigError
 from nlpkit.models.component import ModelComponent
 from nlpkit.models.windows import assign_owners, check_window_settings, plan_windows
+from nlpkit.text.lexicon import WEEKDAYS, YESTERDAY
 from nlpkit.text.normalize import normalize
 from nlpkit.text.tokenize import Token, split_proclitic, tokenize
 
@@ -165,12 +166,12 @@ _BRACKETS = {"(": ")", "[": "]", "{": "}", "«": "»"}
 
 # Weekdays and «أمس» follow the name they date in news («ورفض بولتون الأحد…», «قال لافروف أمس»), and
 # models tag them into the name. Never part of a name; «اليوم» is («روسيا اليوم», «مصر اليوم»).
-_TIME_WORDS = frozenset(normalize(word) for word in "الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت أمس الأمس".split())
+_TIME_WORDS = frozenset(normalize(word) for word in WEEKDAYS + YESTERDAY)
 
 
 def _is_time_word(token: Token) -> bool:
     """True for a weekday or «أمس», with or without a proclitic."""
-    return normalize(split_proclitic(token.text)[1]) in _TIME_WORDS or normalize(token.text) in _TIME_WORDS
+    return normalize(token.text) in _TIME_WORDS or normalize(split_proclitic(token.text)[1]) in _TIME_WORDS
 
 
 def trim_span(words: Sequence[Token], first: int, last: int, kind: str | None = None) -> tuple[int, int, Span] | None:

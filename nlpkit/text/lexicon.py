@@ -6,7 +6,8 @@ is split. Names with the article («الصين») need no entry, the article rul
 ``NEVER_SPLIT`` are whole words that the structural rules would split: a proclitic letter
 followed by «ال» («والد», «بالغ», «كالينينغراد») or foreign names starting with «وو» («ووهان»).
 Both are matched after :func:`normalize`, so spelling variants of hamza, alef maqsura and ta
-marbuta need one entry only.
+marbuta need one entry only. ``WEEKDAYS`` and ``YESTERDAY`` date a statement in news; the DATE
+pattern of the training labels and the NER span trimming both read them.
 """
 
 from __future__ import annotations
@@ -50,3 +51,9 @@ NEVER_SPLIT: frozenset[str] = frozenset(
     """.split()
 )
 """Whole words that look like proclitic + stem but must stay whole."""
+
+WEEKDAYS: tuple[str, ...] = ("الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت")
+"""Weekday names as news spells them."""
+
+YESTERDAY: tuple[str, ...] = ("أمس", "الأمس")
+"""«Yesterday», which follows the name it dates («قال لافروف أمس»)."""
