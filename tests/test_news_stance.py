@@ -119,10 +119,19 @@ def test_reusing_train_documents_never_reopens_a_dev_or_test_document(root: Path
 
     _write(root / "candidates_extra.jsonl", [_candidate(12, "dev", "ant:5"), _candidate(13, "train", "ant:6")])
     earlier = [root / "candidates.jsonl", root / "candidates_extra.jsonl"]
-    reopened = ExtraFilter.from_candidates(earlier, reuse_train_documents=True)
+    reopened = ExtraFilter.from_candidates(earlier, reuse="train")
     assert reopened.documents == {"ant:2", "ant:5"}
     assert dedupe_key(_candidate(1, "train", "ant:1")["sentence"]) in reopened.sentences
     assert ExtraFilter.from_candidates(earlier).documents == {"ant:1", "ant:2", "ant:5", "ant:6"}
+
+
+def test_reusing_dev_documents_reopens_only_documents_with_dev_pairs_alone(root: Path) -> None:
+    from training.mine_stance import ExtraFilter
+
+    _write(root / "candidates_extra.jsonl", [_candidate(12, "dev", "ant:5"), _candidate(13, "train", "ant:6"),
+                                              _candidate(14, "dev", "ant:7"), _candidate(15, "train", "ant:7")])
+    earlier = [root / "candidates.jsonl", root / "candidates_extra.jsonl"]
+    assert ExtraFilter.from_candidates(earlier, reuse="dev").documents == {"ant:1", "ant:2", "ant:6", "ant:7"}
 
 
 def test_reusing_train_documents_refuses_dev_or_test_pairs(root: Path, capsys: pytest.CaptureFixture) -> None:
@@ -133,3 +142,8 @@ def test_reusing_train_documents_refuses_dev_or_test_pairs(root: Path, capsys: p
               "--out", str(root / "candidates_extra9.jsonl")])
     assert stop.value.code == 2
     assert "train pairs only" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        mine(["--extra", "--reuse-documents", "dev", "--test", "0", "--dev", "100", "--train", "50",
+              "--out", str(root / "candidates_extra9.jsonl")])
+    assert stop.value.code == 2
+    assert "dev pairs only: use it with --extra --test 0 --train 0" in capsys.readouterr().err

@@ -33,8 +33,10 @@ sentences without an event verb (the target must act or be acted upon), and targ
 only a place («في تونس»), part of a longer name («نداء تونس», «روسيا اليوم», «مركز … روسيا»)
 or an NER misreading («المالي», «القطر», «تشاد» the verb); and it weights the sample toward
 cues that give FAVOR/AGAINST, keeping about a quarter of likely-NONE cues. Once the unread
-documents run out, ``--reuse-train-documents`` (train pairs only) also reads the documents that
-gave only train pairs before, for sentences not mined yet (at most 4 more pairs a document).
+documents run out, ``--reuse-documents train`` (train pairs only; ``--reuse-train-documents`` for
+short) also reads the documents that gave only train pairs before, for sentences not mined yet (at
+most 4 more pairs a document); ``--reuse-documents dev`` does the same for dev documents, to grow the
+dev split without letting a sentence of a train or test document into it.
 
 Usage::
 
@@ -77,6 +79,8 @@ ANT_CATEGORIES = frozenset({"internationalNews", "politic", "economy", "localNew
 SAUDINEWSNET_EVERY = 3
 """Read one SaudiNewsNet article in 3 (stable hash of its URL): enough candidates, a third of the prefilter time."""
 MIN_WORDS, MAX_WORDS = 8, 60
+REUSABLE_SPLITS = ("train", "dev")
+"""Splits whose documents ``--reuse-documents`` may reopen; test documents never reopen, so the test set stays as annotated."""
 MAX_PAIRS_PER_DOC = 4
 MAX_TARGETS_PER_SENTENCE = 2
 TOTAL, TEST, DEV = 3300, 560, 340
@@ -505,15 +509,15 @@ class ExtraFilter:
     dropped: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def from_candidates(cls, paths: Sequence[Path], reuse_train_documents: bool = False) -> ExtraFilter:
+    def from_candidates(cls, paths: Sequence[Path], reuse: str | None = None) -> ExtraFilter:
         """The documents and sentence keys (:func:`dedupe_key`) of the candidate files mined before.
 
-        With ``reuse_train_documents``, documents whose earlier pairs are all train pairs stay open
-        (only their mined sentences are skipped); a document with a dev or test pair never reopens,
-        so no sentence of a dev or test document can reach train.
+        With ``reuse`` (a split name), documents whose earlier pairs are all of that split stay open
+        (only their mined sentences are skipped); a document with a pair of any other split never
+        reopens, so no sentence can cross from one split to another.
         """
         rows = _read_candidates(paths)
-        closed = {row["doc_id"] for row in rows if not reuse_train_documents or row.get("split") != "train"}
+        closed = {row["doc_id"] for row in rows if reuse is None or row.get("split") != reuse}
         return cls(frozenset(closed), frozenset(dedupe_key(row["sentence"]) for row in rows))
 
 
@@ -848,9 +852,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--existing", type=Path, nargs="+", default=None,
                         help="with --extra: the candidate files mined before (default: every candidates*.jsonl "
                              "beside --out but --out)")
-    parser.add_argument("--reuse-train-documents", action="store_true",
-                        help="with --extra: also mine unused sentences of documents that gave only train pairs "
-                             "(needs --test 0 --dev 0)")
+    parser.add_argument("--reuse-documents", choices=REUSABLE_SPLITS, default=None,
+                        help="with --extra: also mine unused sentences of documents that gave only pairs of this "
+                             "split; every pair then goes to it (the other splits' counts must be 0)")
+    parser.add_argument("--reuse-train-documents", dest="reuse_documents", action="store_const", const="train",
+                        help="short for --reuse-documents train")
     parser.add_argument("--test", type=int, default=None, help=f"test pairs (default {TEST}; --extra: {EXTRA_TEST})")
     parser.add_argument("--dev", type=int, default=None, help=f"dev pairs (default {DEV}; --extra: {EXTRA_DEV})")
     parser.add_argument("--train", type=int, default=None,
@@ -868,15 +874,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     shard_dir = args.out.parent / "shards"
     extra: ExtraFilter | None = None
     first_id = first_shard = 1
-    if args.reuse_train_documents and (not args.extra or test or dev):
-        parser.error("--reuse-train-documents mines train pairs only: use it with --extra --test 0 --dev 0")
+    if args.reuse_documents is not None:
+        others = {"test": test, "dev": dev, "train": train}
+        others.pop(args.reuse_documents)
+        if not args.extra or any(others.values()):
+            zeros = " ".join(f"--{name} 0" for name in others)
+            parser.error(f"--reuse-documents {args.reuse_documents} mines {args.reuse_documents} pairs only: "
+                         f"use it with --extra {zeros}")
     if args.extra:
         existing = args.existing or existing_batches(args.out)
         if not existing:
             parser.error(f"--extra needs the candidates mined before; none beside {args.out}")
         if any(path.resolve() == args.out.resolve() for path in existing):
             parser.error("--extra needs an --out other than the existing candidates")
-        extra = ExtraFilter.from_candidates(existing, args.reuse_train_documents)
+        extra = ExtraFilter.from_candidates(existing, args.reuse_documents)
         first_id, first_shard = _continuation(existing, shard_dir)
     started = time.time()
     table = _party_table()
