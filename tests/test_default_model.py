@@ -60,3 +60,11 @@ def test_two_plus_two_cooperation_is_favor(default: nlpkit.Analyzer) -> None:
     assert lavrov_japan and max(s.label == "FAVOR" for s in lavrov_japan)
     first = lavrov_japan[0]
     assert "2+2" in doc.text[first.start:first.end] and first.label == "FAVOR"
+
+
+def test_a_text_gets_the_same_result_alone_and_inside_a_batch(default: nlpkit.Analyzer) -> None:
+    """The shipped int8 graphs quantise activations per tensor; rows run alone, so neighbours change nothing."""
+    texts = [_seed("000"), _seed("003"), _seed("001")[:1500]]
+    alone = [default(text).to_json() for text in texts]
+    assert [doc.to_json() for doc in default.pipe(texts, batch_size=16)] == alone
+    assert [doc.to_json() for doc in default.pipe(texts[::-1], batch_size=2)] == alone[::-1]

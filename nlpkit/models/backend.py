@@ -17,6 +17,7 @@ import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.directory import INT8_FILE, has_torch_weights, onnx_files
+from nlpkit.models.rows import logits_by_row
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel
@@ -63,7 +64,13 @@ class TorchBackend:
         self._inputs = frozenset(inspect.signature(model.forward).parameters)
 
     def logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
-        """Run the model on the inputs it accepts and return its logits as float32 NumPy."""
+        """Float32 logits of the inputs the model accepts: on the CPU each row alone (:func:`logits_by_row`), batched elsewhere."""
+        if next(self.model.parameters()).device.type == "cpu":
+            return logits_by_row(batch, self._run)
+        return self._run(batch)
+
+    def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        """One forward pass over ``batch`` as it is."""
         import torch
 
         device = next(self.model.parameters()).device

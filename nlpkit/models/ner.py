@@ -8,10 +8,10 @@ Sentences longer than the model's input are cut into overlapping windows of whol
 (:mod:`nlpkit.models.windows`), so every word gets a tag. Decoded spans are trimmed of
 surrounding punctuation and of an attached proclitic, so «وروسيا» yields the span of «روسيا».
 
-Batches are deterministic: each input is padded to a width that depends on its own length
-only (:func:`padded_width`) and batched with inputs of the same width, so its logits are the
-same bit for bit whatever the batch size or the other documents (padding to the longest
-input of a batch changes the floating-point reductions of the attention layers).
+Batches are deterministic: inputs are batched with inputs of the same padded width
+(:func:`padded_width`, from their own length only), and on the CPU the backends run each row
+alone on its own tokens (:mod:`nlpkit.models.rows`), so an input's logits are the same bit for
+bit whatever the batch size or the other documents.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@
 settings it was exported with (vocabulary size, input names, ``max_length``) and the
 embedding-matrix row count, so the backend refuses a tokenizer that does not belong to it.
 Only ``onnxruntime`` is imported, inside :class:`OnnxBackend`.
+Each row of a batch runs alone on its own tokens (:mod:`nlpkit.models.rows`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.directory import INT8_FILE, ONNX_FILE
+from nlpkit.models.rows import logits_by_row
 from nlpkit.models.tokenizer import ModelTokenizer
 
 META_PREFIX = "nlpkit."
@@ -132,7 +134,15 @@ class OnnxBackend:
                 )
 
     def logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
-        """Run the session on ``batch`` (``token_type_ids`` default to zeros) and return float32 logits."""
+        """Float32 logits of ``batch`` (``token_type_ids`` default to zeros), each row run alone (:func:`logits_by_row`)."""
+        return logits_by_row(self._feed(batch), self._run)
+
+    def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        """The session's float32 logits for one prepared feed."""
+        return np.asarray(self.session.run(["logits"], feed)[0], dtype=np.float32)
+
+    def _feed(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The session's inputs as int64 arrays, ``token_type_ids`` filled with zeros when the batch has none."""
         ids = np.asarray(batch["input_ids"], dtype=np.int64)
         feed = {}
         for name in self.input_names:
@@ -142,4 +152,4 @@ class OnnxBackend:
                 feed[name] = np.zeros_like(ids)
             else:
                 raise ModelLoadError(f"{self.path} needs input {name!r}, which the tokenizer does not produce.")
-        return np.asarray(self.session.run(["logits"], feed)[0], dtype=np.float32)
+        return feed

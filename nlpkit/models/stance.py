@@ -5,10 +5,9 @@ with ``nlpkit_pair_format: marked-target`` the target's mentions in the text bra
 (:func:`~nlpkit.text.mentions.mark_target`). A text too long for
 one input is split into overlapping windows of the text
 (:meth:`~nlpkit.models.tokenizer.ModelTokenizer.encode_pairs`); the pair's probabilities are the mean over its windows.
-Windows are padded and batched by :func:`~nlpkit.models.ner.padded_width`, and a batch has at
-least :data:`MIN_ROWS` rows (CPU matrix kernels take another path, with other rounding, for a
-matrix of one to three rows, and the pooler sees one row per input), so results do not depend
-on the batch size.
+Windows are padded and batched by :func:`~nlpkit.models.ner.padded_width`; on the CPU the
+backends run each row alone on its own tokens (:mod:`nlpkit.models.rows`), so results do not
+depend on the batch.
 """
 
 from __future__ import annotations
@@ -28,8 +27,6 @@ if TYPE_CHECKING:
     from nlpkit.models.loading import LoadedModel
 
 Pair = tuple[str, str]
-MIN_ROWS = 8
-"""Rows per forward pass at least: short batches are filled with copies of their first row."""
 
 
 def decide(probabilities: Sequence[np.ndarray], labels: Sequence[str]) -> list[tuple[str, float]]:
@@ -94,10 +91,9 @@ class StanceModel(ModelComponent):
             rows = [row for row, row_width in enumerate(widths) if row_width == width]
             for begin in range(0, len(rows), batch_size):
                 chunk = rows[begin : begin + batch_size]
-                filled = chunk + [chunk[0]] * (MIN_ROWS - len(chunk))
-                batch = pad_rows({name: [values[row] for row in filled] for name, values in encoded.inputs.items()}, width,
+                batch = pad_rows({name: [values[row] for row in chunk] for name, values in encoded.inputs.items()}, width,
                                  tokenizer.pad_token_id, tokenizer.padding_side)
-                probs[chunk] = softmax(self.model.backend.logits(batch)[: len(chunk)])
+                probs[chunk] = softmax(self.model.backend.logits(batch))
         owners = np.asarray(encoded.owners)
         return [probs[owners == index].mean(axis=0) for index in range(len(pairs))]
 
