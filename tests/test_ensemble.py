@@ -225,3 +225,23 @@ def test_tune_ensemble_scores_stance_weights_like_the_members(tiny_stance_dir: P
         assert scores[weight] == stance_scores(gold, [label for label, _ in member.predict(pairs)])[0]["macro_f1"]
     mixed = StanceEnsemble([a, b], [0.5, 0.5]).predict(pairs)
     assert scores[0.5] == stance_scores(gold, [label for label, _ in mixed])[0]["macro_f1"]
+
+
+def test_auto_runs_every_member_on_the_onnx_graph_of_an_onnx_only_first_member(tiny_ner_dir: Path, second_ner_dir: Path,
+                                                                               tmp_path: Path) -> None:
+    """As the shipped accurate tier: an ONNX-only member beside a partner folder that also holds PyTorch weights."""
+    from nlpkit.models.backend import TorchBackend
+    from nlpkit.models.onnx import OnnxBackend
+    from nlpkit.models.onnx_export import export_onnx
+
+    export_onnx(tiny_ner_dir, tmp_path / "ens" / "main", int8=True, onnx_only=True)
+    export_onnx(second_ner_dir, tmp_path / "partner", int8=True)
+    assert list((tmp_path / "partner").glob("*.safetensors"))
+    (tmp_path / "ens" / ENSEMBLE_FILE).write_text(json.dumps({"format": "nlpkit-ner-ensemble", "members": [
+        {"path": "main", "weight": 1}, {"path": "../partner", "weight": 1}]}), encoding="utf-8")
+    backends = [type(member.model.backend) for member in load_ner(tmp_path / "ens", threads=THREADS).members]
+    assert backends == [OnnxBackend, OnnxBackend]
+    torch_first = json.dumps({"format": "nlpkit-ner-ensemble", "members": [{"path": "../partner"}, {"path": "main"}]})
+    (tmp_path / "ens" / ENSEMBLE_FILE).write_text(torch_first, encoding="utf-8")
+    backends = [type(member.model.backend) for member in load_ner(tmp_path / "ens", threads=THREADS).members]
+    assert backends == [TorchBackend, OnnxBackend]

@@ -24,7 +24,10 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
+from nlpkit.models.backend import choose_backend
+from nlpkit.models.directory import onnx_files
 from nlpkit.models.ner import EntitySpan, NerModel, WordTag, spans_from_tags, tags_from_probabilities
+from nlpkit.models.onnx import onnx_file_for
 from nlpkit.models.stance import Pair, StanceModel, decide
 
 ENSEMBLE_FILE = "ensemble.json"
@@ -104,7 +107,9 @@ class Ensemble:
         """
         root = Path(directory)
         spec = read_ensemble_spec(root, cls.task)
-        members = [cls.member_class.from_pretrained(root / entry["path"], backend, **options) for entry in spec["members"]]
+        folders = [root / entry["path"] for entry in spec["members"]]
+        members = [cls.member_class.from_pretrained(folder, kind, **options)
+                   for folder, kind in zip(folders, member_backends(folders, backend), strict=True)]
         return cls(members, [float(entry.get("weight", 1.0)) for entry in spec["members"]])
 
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
@@ -181,6 +186,22 @@ def read_ensemble_spec(directory: Path, task: str = "ner") -> dict[str, Any]:
         raise ModelLoadError(f"{file} is not an nlpkit {TASK_NAMES[task]} ensemble (needs format={fmt!r} and members "
                              "[{\"path\": …, \"weight\": …}]); re-save it with save_pretrained().")
     return spec
+
+
+def member_backends(folders: Sequence[Path], backend: str) -> list[str]:
+    """The backend of each member: with ``"auto"``, members run on the ONNX graph ``auto`` picks for the first, where they have it.
+
+    The shipped accurate tier is ONNX-only and points at the fast tier's folder, which also holds
+    PyTorch weights; without this, installing PyTorch would switch that member to PyTorch, so
+    results would differ between installs and the tier would run 15 % slower.
+    """
+    if backend != "auto" or not folders:
+        return [backend] * len(folders)
+    first = choose_backend(folders[0], "auto")
+    if first == "torch":
+        return [backend] * len(folders)
+    graph = onnx_file_for(first)
+    return [first if graph in onnx_files(folder) else "auto" for folder in folders]
 
 
 def load_ner(directory: str | os.PathLike[str], backend: str = "auto", **options: Any) -> NerModel | NerEnsemble:
