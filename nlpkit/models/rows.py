@@ -23,10 +23,11 @@ def logits_by_row(batch: Batch, run: Callable[[Batch], np.ndarray]) -> np.ndarra
     Sequence-level logits come back as ``(rows, labels)``; token-level logits as ``(rows, width,
     labels)`` with zeros at padded positions.
     """
-    mask = np.asarray(batch["attention_mask"]).astype(bool)
+    arrays = {name: np.asarray(values) for name, values in batch.items()}
+    mask = arrays["attention_mask"].astype(bool)
     if not len(mask):
-        return run(batch)
-    rows = [run({name: np.asarray(values)[row : row + 1, kept] for name, values in batch.items()})
+        return run(arrays)
+    rows = [run({name: values[row : row + 1, kept] for name, values in arrays.items()})
             for row, kept in enumerate(mask)]
     if rows[0].ndim == 2:
         return np.concatenate(rows)
