@@ -21,7 +21,7 @@ from nlpkit.analysis.analyzer import Analyzer
 from nlpkit.errors import ModelLoadError
 from nlpkit.models import backend as backend_module
 from nlpkit.models.backend import choose_backend
-from nlpkit.models.directory import INT8_FILE, ONNX_FILE, WEIGHT_FILES, validate_model_dir
+from nlpkit.models.directory import AUTO_BACKEND_KEY, INT8_FILE, ONNX_FILE, WEIGHT_FILES, validate_model_dir
 from nlpkit.models.loading import load_model
 from nlpkit.models.onnx import OnnxBackend
 from nlpkit.models.onnx_export import drop_torch_files, export_onnx
@@ -89,6 +89,14 @@ def shipped_dir(tmp_path_factory: pytest.TempPathFactory, tiny_ner_dir: Path, ti
                 onnx_only=True)
 
 
+@pytest.fixture(scope="module")
+def shipped_int8_dir(tmp_path_factory: pytest.TempPathFactory, tiny_ner_dir: Path, tiny_stance_dir: Path) -> Path:
+    """The tiny models shipped as the fast tier is, by ``python -m training.ship --int8``: PyTorch weights and int8."""
+    from training.ship import ship
+
+    return ship({"ner": tiny_ner_dir, "stance": tiny_stance_dir}, tmp_path_factory.mktemp("light") / "int8", int8=True)
+
+
 def _spans(document: dict) -> list[tuple[int, int, str, str]]:
     return [(e["start"], e["end"], e["label"], e["text"]) for e in document["entities"]]
 
@@ -137,6 +145,24 @@ def test_shipped_onnx_only_dir_runs_on_onnx_even_with_torch(shipped_dir: Path) -
         assert isinstance(loaded.backend, OnnxBackend) and loaded.backend.path.name == INT8_FILE
         with pytest.raises(ModelLoadError, match=r"only ONNX files.*backend='auto'"):
             load_model(folder, task, backend="torch")
+
+
+def test_shipped_tier_with_torch_weights_runs_its_int8_graph_on_auto(shipped_int8_dir: Path, tmp_path: Path) -> None:
+    folder = shipped_int8_dir / "ner"
+    assert (folder / WEIGHT_FILES[0]).is_file() and (folder / INT8_FILE).is_file()
+    assert json.loads((folder / "config.json").read_text(encoding="utf-8"))[AUTO_BACKEND_KEY] == "onnx-int8"
+    assert choose_backend(folder, "auto") == "onnx-int8"
+    assert choose_backend(folder, "torch") == "torch"
+    analyzer = Analyzer.from_pretrained(shipped_int8_dir, threads=THREADS, gazetteer=False)
+    for model in (analyzer.ner.model, analyzer.stance.model):  # type: ignore[union-attr]
+        assert isinstance(model.backend, OnnxBackend) and model.backend.path.name == INT8_FILE
+    copy = shutil.copytree(folder, tmp_path / "copy")
+    (copy / INT8_FILE).unlink()
+    assert choose_backend(copy, "auto") == "torch"  # a copy without the graph runs what it has
+    config = json.loads((copy / "config.json").read_text(encoding="utf-8"))
+    (copy / "config.json").write_text(json.dumps({**config, AUTO_BACKEND_KEY: "tensorrt"}), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match=r"nlpkit_auto_backend='tensorrt'.*onnx-int8, onnx"):
+        choose_backend(copy, "auto")
 
 
 def test_auto_backend_choice(exported_dir: Path, fp32_only_dir: Path, tiny_ner_dir: Path,

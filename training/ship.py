@@ -38,7 +38,7 @@ from transformers import AutoModelForSequenceClassification, AutoModelForTokenCl
 
 from nlpkit.analysis.analyzer import EMBEDDED_MODELS, Analyzer
 from nlpkit.errors import ConfigError, NlpkitError
-from nlpkit.models.directory import ONNX_FILE
+from nlpkit.models.directory import AUTO_BACKEND_KEY, ONNX_FILE
 from nlpkit.models.ensemble import write_ensemble_spec
 from nlpkit.models.loading import load_tokenizer
 from nlpkit.models.onnx_export import export_onnx
@@ -76,6 +76,7 @@ def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_onl
         export_onnx(target, target, int8=True, onnx_only=onnx_only)
         for name in sources:
             (target / name / ONNX_FILE).unlink(missing_ok=True)
+            prefer_int8(target / name)
     return target
 
 
@@ -91,6 +92,18 @@ def write_component(name: str, source: Path, folder: Path, *, onnx_only: bool = 
     if (source / TRAINER_STATE).is_file() and not (folder / "metrics.json").exists():
         write_checkpoint_records(source, folder)
     return folder
+
+
+def prefer_int8(folder: Path) -> None:
+    """Name the int8 graph in ``folder/config.json`` as what ``backend="auto"`` runs (``nlpkit_auto_backend``).
+
+    A shipped tier that keeps its PyTorch weights then gives the same results, at its measured speed,
+    on the base install and where PyTorch is installed.
+    """
+    config_file = folder / "config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    config[AUTO_BACKEND_KEY] = "onnx-int8"
+    config_file.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
 def write_checkpoint_records(checkpoint: Path, folder: Path) -> None:
@@ -127,6 +140,7 @@ def replace_component(target: Path, name: str, source: Path, *, int8: bool = Fal
     if int8 or onnx_only:
         export_onnx(staging, staging, int8=True, onnx_only=onnx_only)
         (staging / ONNX_FILE).unlink(missing_ok=True)
+        prefer_int8(staging)
     shutil.rmtree(target / name)
     staging.rename(target / name)
     return target / name

@@ -125,9 +125,10 @@ class Analyzer:
                 token-classification directory (NER only), a Hub id, an embedded tier name
                 (``"accurate"``, ``"fast"``; see :data:`TIERS`), or ``None``/``"default"`` for
                 the default tier.
-            backend: inference backend: ``"auto"`` (PyTorch when installed and the folder has
-                PyTorch weights, else the folder's ONNX graph, int8 first), ``"torch"``,
-                ``"onnx"`` or ``"onnx-int8"``.
+            backend: inference backend: ``"auto"`` (the graph a folder's config names, as the
+                embedded tiers do; else PyTorch when installed and the folder has PyTorch
+                weights; else the folder's ONNX graph, int8 first), ``"torch"``, ``"onnx"`` or
+                ``"onnx-int8"``.
             threads: CPU threads for inference (left alone when ``None``).
             batch_size: model inputs per forward pass.
             gazetteer: add CLDR place names the model missed (``nlpkit.analysis.gazetteer``;

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
-from nlpkit.models.directory import INT8_FILE, has_torch_weights, onnx_files
+from nlpkit.models.directory import INT8_FILE, has_torch_weights, onnx_files, read_auto_backend
 from nlpkit.models.rows import logits_by_row
 
 if TYPE_CHECKING:
@@ -109,10 +109,11 @@ def torch_available() -> bool:
 def choose_backend(directory: Path, name: str) -> str:
     """The concrete backend that ``name`` means for the model in ``directory``.
 
-    ``"auto"`` is ``"torch"`` when the folder has PyTorch weights and torch and transformers
-    are installed; otherwise ``"onnx-int8"`` or ``"onnx"``, whichever graph the folder holds
-    (int8 first). ONNX-only folders (the tiers shipped to fit a size budget) therefore run on
-    ONNX Runtime even where torch is installed.
+    ``"auto"`` is the ONNX graph that the folder's ``config.json`` names under
+    ``nlpkit_auto_backend`` (the shipped tiers: the same graph on every install); else ``"torch"``
+    when the folder has PyTorch weights and torch and transformers are installed; otherwise
+    ``"onnx-int8"`` or ``"onnx"``, whichever graph the folder holds (int8 first). ONNX-only folders
+    therefore run on ONNX Runtime even where torch is installed.
 
     Raises:
         ConfigError: an unknown backend name.
@@ -134,6 +135,9 @@ def choose_backend(directory: Path, name: str) -> str:
         return name
     if name != "auto":
         return name
+    preferred = read_auto_backend(directory)
+    if preferred is not None:
+        return preferred
     if weights and torch_available():
         return "torch"
     if graphs:

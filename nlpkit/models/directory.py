@@ -28,6 +28,11 @@ PAIR_FORMATS = ("plain", MARKED_TARGET)
 """How a stance model reads its (target, sentence) pair, recorded in ``config.json`` under
 :data:`PAIR_FORMAT_KEY`: the sentence as it is, or with the target's mentions bracketed
 (:func:`nlpkit.text.mentions.mark_target`). A config without the key is ``"plain"``."""
+AUTO_BACKEND_KEY = "nlpkit_auto_backend"
+"""``config.json`` key naming the ONNX graph that ``backend="auto"`` runs even where PyTorch is installed
+(``"onnx-int8"`` or ``"onnx"``). The shipped tiers set it, so a tier gives the same results, at its measured
+speed, on the base install and on the PyTorch install; ``backend="torch"`` still runs the PyTorch weights."""
+AUTO_BACKEND_GRAPHS = {"onnx-int8": INT8_FILE, "onnx": ONNX_FILE}
 SAFETENSORS_HEADER_LIMIT = 100_000_000
 """Largest safetensors JSON header accepted (the format's own limit)."""
 
@@ -217,3 +222,20 @@ def read_pair_format(directory: str | Path) -> str:
         raise ModelLoadError(f"{Path(directory) / 'config.json'} sets {PAIR_FORMAT_KEY}={value!r}; this nlpkit reads "
                              f"{', '.join(PAIR_FORMATS)}. Upgrade nlpkit or retrain the model.")
     return value
+
+
+def read_auto_backend(directory: str | Path) -> str | None:
+    """The ONNX backend that ``config.json`` names for ``backend="auto"`` (:data:`AUTO_BACKEND_KEY`), or ``None``.
+
+    ``None`` also when the named graph is not in the folder (a copy without it runs as any other folder).
+
+    Raises:
+        ModelLoadError: the key names something other than an ONNX backend.
+    """
+    value = read_config(directory).get(AUTO_BACKEND_KEY)
+    if value is None:
+        return None
+    if value not in AUTO_BACKEND_GRAPHS:
+        raise ModelLoadError(f"{Path(directory) / 'config.json'} sets {AUTO_BACKEND_KEY}={value!r}; use one of "
+                             f"{', '.join(AUTO_BACKEND_GRAPHS)}, or remove the key.")
+    return value if (Path(directory) / AUTO_BACKEND_GRAPHS[value]).is_file() else None
