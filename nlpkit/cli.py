@@ -1,4 +1,4 @@
-"""The ``nlpkit`` command line: ``analyze``, ``export-onnx``, ``train``, ``evaluate``.
+"""The ``nlpkit`` command line: ``analyze``, ``info``, ``export-onnx``, ``train``, ``evaluate``; ``--version``.
 
 Every failure nlpkit anticipates (a missing or undecodable file, a bad option, a model that
 does not load) ends the command with exit code 2 and one ``error: ...`` line on stderr.
@@ -396,6 +396,41 @@ def analyze(
         fail(str(error))
     except OSError as error:
         fail(f"{error.filename or ''}: {error.strerror or error}")
+
+
+def _print_version(value: bool) -> None:
+    """``--version``: print nlpkit's version and stop."""
+    if value:
+        from nlpkit._version import __version__
+
+        typer.echo(f"nlpkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+) -> None:
+    """Arabic news analysis: named entities and target-specific stance."""
+
+
+@app.command()
+def info(
+    model: Annotated[list[str] | None, typer.Option(
+        help="tier name or analyzer directory (repeatable; default: every embedded tier)")] = None,
+    backend: Annotated[BackendName, typer.Option(help="the backend to resolve for each model")] = BackendName.AUTO,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
+) -> None:
+    """Versions, installed extras, and each model's size and the backend it runs on here."""
+    from nlpkit.info import format_info
+    from nlpkit.info import info as collect
+
+    try:
+        report = collect(model, backend.value)
+    except NlpkitError as error:
+        fail(str(error))
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else format_info(report))
 
 
 @app.command("export-onnx")

@@ -163,3 +163,40 @@ def test_completed_ids_splits_on_newlines_only(tmp_path: Path) -> None:
     out.write_bytes(("\n".join(lines) + "\n" + '{"id": "c", "te').encode("utf-8"))
     assert completed_ids(out) == {"a", "b"}
     assert out.read_bytes().endswith(b"}\n")
+
+
+def test_version() -> None:
+    from nlpkit import __version__
+
+    code, out, err = run("--version")
+    assert code == 0, err
+    assert out.strip() == f"nlpkit {__version__}"
+
+
+def test_info_reports_the_tiers_and_their_backends() -> None:
+    code, out, err = run("info", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["packages"]["onnxruntime"] and report["packages"]["tokenizers"]
+    tiers = {model["name"]: model for model in report["models"]}
+    assert set(tiers) == {"accurate", "fast"} and tiers["accurate"]["default"] and not tiers["fast"]["default"]
+    assert 0 < tiers["fast"]["megabytes"] < tiers["accurate"]["megabytes"] < 120
+    ner = tiers["accurate"]["ner"]
+    assert [member["weight"] for member in ner] == [0.5, 0.5] and ner[1]["path"] == tiers["fast"]["ner"][0]["path"]
+    for model in tiers.values():  # both tiers run their int8 graphs, with or without PyTorch installed
+        assert {member["backend"] for member in model["ner"] + model["stance"]} == {"onnx-int8"}
+
+
+def test_info_says_why_a_backend_cannot_run(tiny_analyzer_dir: Path) -> None:
+    code, out, err = run("info", "--model", str(tiny_analyzer_dir), "--backend", "onnx-int8")
+    assert code == 0, err
+    assert f"model {tiny_analyzer_dir}: {tiny_analyzer_dir}" in out
+    assert "ner     cannot run" in out and "model.int8.onnx is missing" in out
+    code, out, err = run("info", "--model", str(tiny_analyzer_dir))
+    assert code == 0 and "cannot run" not in out and "ner     torch" in out
+
+
+def test_info_bad_model(tmp_path: Path) -> None:
+    code, out, err = run("info", "--model", str(tmp_path / "missing"))
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and "does not exist" in err and "Traceback" not in err
