@@ -136,6 +136,14 @@ def test_torch_only_model_without_torch_says_how_to_fix(tiny_analyzer_dir: Path,
     assert result.returncode == 2 and "only ONNX files" in result.stderr
 
 
+def test_info_without_torch(tiny_analyzer_dir: Path) -> None:
+    result = run_without_torch(CLI, "info", "--model", "fast", "--model", str(tiny_analyzer_dir))
+    assert result.returncode == 0, result.stderr
+    fast, tiny = result.stdout.split("\nmodel ")[1:]
+    assert fast.count("onnx-int8") == 2 and "cannot run" not in fast
+    assert tiny.count("cannot run") == 2 and 'pip install "nlpkit[torch]"' in tiny
+
+
 def test_shipped_onnx_only_dir_runs_on_onnx_even_with_torch(shipped_dir: Path) -> None:
     for task in ("ner", "stance"):
         folder = shipped_dir / task
