@@ -475,3 +475,30 @@ def test_eval_keeps_dataset_order_with_group_by_length(tiny_ner_dir: Path, tmp_p
 
     assert order(Trainer) != lengths  # the upstream behaviour this class exists for
     assert order(OrderedEvalTrainer) == lengths
+
+
+def test_stance_loss_with_class_weights_and_label_smoothing() -> None:
+    import torch
+    import torch.nn.functional as F
+
+    from nlpkit.errors import ConfigError
+    from training.common import training_arguments
+    from training.tasks.stance import _loss_for, class_weights
+
+    mixed = datasets.Dataset.from_dict({"label": ["FAVOR", "NONE", "NONE", "NONE", "AGAINST", "NONE"]})
+    logits = torch.tensor([[2.0, -1.0, 0.5], [0.1, 0.2, 3.0], [1.0, 1.0, -2.0]])
+    labels = torch.tensor([0, 2, 1])
+    weights = class_weights(list(mixed["label"]))
+    assert weights.tolist() == pytest.approx([2.0, 2.0, 0.5])
+    for smoothing in (0.0, 0.1):
+        config = load_config(CONFIGS / "stance_e5_news8.yaml", [f"train.label_smoothing={smoothing}"])
+        loss = _loss_for(config, mixed)({"logits": logits}, labels)
+        expected = F.cross_entropy(logits, labels, weight=weights, reduction="sum", label_smoothing=smoothing) / 3
+        assert float(loss) == pytest.approx(float(expected))
+    plain = _loss_for(load_config(CONFIGS / "stance_e5_news8.yaml", []), mixed)({"logits": logits}, labels)
+    assert float(loss) != pytest.approx(float(plain))  # smoothing changes the loss
+    config = load_config(CONFIGS / "stance_e5_news8.yaml", ["train.label_smoothing=0.1", "train.class_weights=false"])
+    assert _loss_for(config, mixed) is None
+    assert training_arguments(config, has_eval=False).label_smoothing_factor == 0.1  # the Trainer smooths its own loss
+    with pytest.raises(ConfigError):
+        load_config(CONFIGS / "stance_e5_news8.yaml", ["train.label_smoothing=1.0"])

@@ -87,6 +87,7 @@ def training_arguments(config: Config, *, has_eval: bool, metric: str | None = N
         report_to="none",
         dataloader_num_workers=t.dataloader_num_workers,
         train_sampling_strategy="group_by_length" if t.group_by_length else "random",
+        label_smoothing_factor=t.label_smoothing,
         dataloader_pin_memory=False,
         disable_tqdm=not _interactive(),
     )

@@ -107,6 +107,9 @@ class TrainConfig(_Section):
     resume: bool = Field(True, description="Resume from the last checkpoint in output_dir when there is one.")
     threads: int | None = Field(None, gt=0, description="torch intra-op threads (CPU).")
     class_weights: bool = Field(False, description="Weight the stance loss by inverse class frequency (task stance).")
+    label_smoothing: float = Field(
+        0.0, ge=0.0, lt=1.0,
+        description="Label smoothing of the cross-entropy (ner, stance): the gold class gets 1 - x plus its share of x.")
     bf16: bool = False
     best_on: Literal["first", "mean"] = Field(
         "first", description="Best checkpoint by the first eval set's metric, or by its mean over all eval sets.")

@@ -62,14 +62,17 @@ def class_weights(labels: list[str]) -> torch.Tensor:
 
 
 def _loss_for(config: Config, mixed: datasets.Dataset) -> Callable[..., torch.Tensor] | None:
+    """Class-weighted cross-entropy (with ``train.label_smoothing``) when ``train.class_weights`` is set."""
     if not config.train.class_weights:
-        return None
+        return None  # the Trainer's own loss, smoothed by label_smoothing_factor
     weights = class_weights(list(mixed["label"]))
+    smoothing = config.train.label_smoothing
     logger.info("stance: class weights %s", dict(zip(STANCE_LABELS, weights.tolist())))
 
     def weighted_loss(outputs: Any, labels: torch.Tensor, num_items_in_batch: Any = None) -> torch.Tensor:
         logits = outputs["logits"].float()
-        total = F.cross_entropy(logits, labels, weight=weights.to(logits.device), reduction="sum")
+        total = F.cross_entropy(logits, labels, weight=weights.to(logits.device), reduction="sum",
+                                label_smoothing=smoothing)
         return total / (num_items_in_batch if num_items_in_batch is not None else labels.numel())
 
     return weighted_loss
