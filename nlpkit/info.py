@@ -20,7 +20,6 @@ from nlpkit.analysis.analyzer import DEFAULT_TIER, TIERS, resolve_model_dirs
 from nlpkit.errors import NlpkitError
 from nlpkit.models.backend import choose_backend
 from nlpkit.models.ensemble import ENSEMBLE_FILE, member_backends, read_ensemble_spec
-from nlpkit.models.onnx import onnx_file_for
 
 PACKAGES = ("onnxruntime", "tokenizers", "numpy", "typer", "torch", "transformers", "datasets", "accelerate",
             "seqeval", "onnx", "ray")
@@ -46,14 +45,9 @@ def folder_megabytes(directory: Path) -> float:
 def resolved_backend(directory: Path, backend: str) -> dict[str, str | None]:
     """``{"backend": concrete name, "problem": None}``, or no backend and why this install cannot run the folder."""
     try:
-        kind = choose_backend(directory, backend)
+        return {"backend": choose_backend(directory, backend), "problem": None}
     except NlpkitError as error:
         return {"backend": None, "problem": str(error)}
-    if kind != "torch" and not (directory / onnx_file_for(kind)).is_file():
-        int8 = " --int8" if kind == "onnx-int8" else ""
-        return {"backend": None, "problem": f"{directory / onnx_file_for(kind)} is missing; export the model first: "
-                                            f"nlpkit export-onnx {directory} {directory}{int8}"}
-    return {"backend": kind, "problem": None}
 
 
 def component_members(directory: Path, task: str, backend: str = "auto") -> list[dict[str, Any]]:

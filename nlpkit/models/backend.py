@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
-from nlpkit.models.directory import INT8_FILE, has_torch_weights, onnx_files, read_auto_backend
+from nlpkit.models.directory import (
+    BACKEND_GRAPHS,
+    INT8_FILE,
+    has_torch_weights,
+    missing_graph_error,
+    onnx_files,
+    read_auto_backend,
+)
 from nlpkit.models.rows import logits_by_row
 
 if TYPE_CHECKING:
@@ -117,8 +124,9 @@ def choose_backend(directory: Path, name: str) -> str:
 
     Raises:
         ConfigError: an unknown backend name.
-        ModelLoadError: nothing in the folder that this install can run, or ``"torch"`` asked of
-            an ONNX-only folder or without torch installed.
+        ModelLoadError: nothing in the folder that this install can run, ``"torch"`` asked of
+            an ONNX-only folder or without torch installed, or an ONNX backend asked of a folder
+            without its graph (the message gives the export command).
     """
     check_backend_name(name)
     weights, graphs = has_torch_weights(directory), onnx_files(directory)
@@ -134,6 +142,8 @@ def choose_backend(directory: Path, name: str) -> str:
                                  "backend='onnx-int8'.")
         return name
     if name != "auto":
+        if not (directory / BACKEND_GRAPHS[name]).is_file():
+            raise missing_graph_error(directory / BACKEND_GRAPHS[name])
         return name
     preferred = read_auto_backend(directory)
     if preferred is not None:

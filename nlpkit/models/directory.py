@@ -32,7 +32,8 @@ AUTO_BACKEND_KEY = "nlpkit_auto_backend"
 """``config.json`` key naming the ONNX graph that ``backend="auto"`` runs even where PyTorch is installed
 (``"onnx-int8"`` or ``"onnx"``). The shipped tiers set it, so a tier gives the same results, at its measured
 speed, on the base install and on the PyTorch install; ``backend="torch"`` still runs the PyTorch weights."""
-AUTO_BACKEND_GRAPHS = {"onnx-int8": INT8_FILE, "onnx": ONNX_FILE}
+BACKEND_GRAPHS = {"onnx-int8": INT8_FILE, "onnx": ONNX_FILE}
+"""The ONNX file each ONNX backend name reads."""
 SAFETENSORS_HEADER_LIMIT = 100_000_000
 """Largest safetensors JSON header accepted (the format's own limit)."""
 
@@ -235,7 +236,13 @@ def read_auto_backend(directory: str | Path) -> str | None:
     value = read_config(directory).get(AUTO_BACKEND_KEY)
     if value is None:
         return None
-    if value not in AUTO_BACKEND_GRAPHS:
+    if value not in BACKEND_GRAPHS:
         raise ModelLoadError(f"{Path(directory) / 'config.json'} sets {AUTO_BACKEND_KEY}={value!r}; use one of "
-                             f"{', '.join(AUTO_BACKEND_GRAPHS)}, or remove the key.")
-    return value if (Path(directory) / AUTO_BACKEND_GRAPHS[value]).is_file() else None
+                             f"{', '.join(BACKEND_GRAPHS)}, or remove the key.")
+    return value if (Path(directory) / BACKEND_GRAPHS[value]).is_file() else None
+
+
+def missing_graph_error(graph: Path) -> ModelLoadError:
+    """The error for an ONNX backend asked of a folder without its graph, with the export command that makes it."""
+    int8 = " --int8" if graph.name == INT8_FILE else ""
+    return ModelLoadError(f"{graph} is missing; export the model first: `nlpkit export-onnx {graph.parent} {graph.parent}{int8}`.")

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
-from nlpkit.models.directory import INT8_FILE, ONNX_FILE
+from nlpkit.models.directory import BACKEND_GRAPHS, ONNX_FILE, missing_graph_error
 from nlpkit.models.rows import logits_by_row
 from nlpkit.models.tokenizer import ModelTokenizer
 
@@ -41,11 +41,10 @@ def require_onnxruntime() -> Any:
 
 def onnx_file_for(backend: str) -> str:
     """The ONNX file name a backend name reads (``"onnx"`` → fp32, ``"onnx-int8"`` → int8)."""
-    if backend == "onnx":
-        return ONNX_FILE
-    if backend == "onnx-int8":
-        return INT8_FILE
-    raise ConfigError(f"{backend!r} is not an ONNX backend; use 'onnx' or 'onnx-int8'.")
+    try:
+        return BACKEND_GRAPHS[backend]
+    except KeyError:
+        raise ConfigError(f"{backend!r} is not an ONNX backend; use 'onnx' or 'onnx-int8'.") from None
 
 
 def read_metadata(session: Any) -> dict[str, str]:
@@ -84,10 +83,7 @@ class OnnxBackend:
         if threads is not None and threads < 1:
             raise ConfigError(f"threads must be a positive integer, got {threads!r}; pass e.g. threads=2 or leave it unset.")
         if not self.path.is_file():
-            raise ModelLoadError(
-                f"{self.path} is missing; export the model first: `nlpkit export-onnx {self.path.parent} "
-                f"{self.path.parent}{' --int8' if file == INT8_FILE else ''}`."
-            )
+            raise missing_graph_error(self.path)
         options = ort.SessionOptions()
         options.inter_op_num_threads = 1
         if threads is not None:
