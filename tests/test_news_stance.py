@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -147,3 +148,35 @@ def test_reusing_train_documents_refuses_dev_or_test_pairs(root: Path, capsys: p
               "--out", str(root / "candidates_extra9.jsonl")])
     assert stop.value.code == 2
     assert "dev pairs only: use it with --extra --test 0 --train 0" in capsys.readouterr().err
+
+
+def _mined(index: int, doc: str, cue: str) -> object:
+    from training.mine_stance import Candidate
+
+    return Candidate(doc_id=doc, corpus="ant", licence="Apache-2.0", title="", sentence_index=index,
+                     sentence=f"جملة رقم {index} عن اليابان", target="اليابان", holder_candidate=None,
+                     event_cue=cue, region="Japan/Asia")
+
+
+def test_model_guided_selection_takes_its_share_from_likely_polar_pairs_and_keeps_the_document_cap() -> None:
+    from training.mine_stance import MAX_PAIRS_PER_DOC, select_by_model
+
+    candidates = [_mined(index, f"ant:{index // 6}", "sanctions" if index % 2 else "talks") for index in range(60)]
+    polar = [0.9 if index % 3 == 0 else 0.1 for index in range(60)]
+    chosen = select_by_model(candidates, polar, 20, random.Random(0), polar_share=0.6, threshold=0.3)
+    scores = {id(item): score for item, score in zip(candidates, polar, strict=True)}
+    assert len(chosen) == 20 and len({id(item) for item in chosen}) == 20
+    assert sum(scores[id(item)] >= 0.3 for item in chosen) == 12
+    assert max(Counter(item.doc_id for item in chosen).values()) <= MAX_PAIRS_PER_DOC
+    few = select_by_model(candidates, polar, 50, random.Random(0), polar_share=1.0, threshold=0.3)
+    assert len(few) == 40 and sum(scores[id(item)] >= 0.3 for item in few) == 20
+
+
+def test_model_guided_selection_refuses_a_share_outside_zero_to_one(root: Path, capsys: pytest.CaptureFixture) -> None:
+    from training.mine_stance import main as mine
+
+    with pytest.raises(SystemExit) as stop:
+        mine(["--extra", "--train", "10", "--select-with", "some/model", "--polar-share", "1.5",
+              "--out", str(root / "candidates_extra9.jsonl")])
+    assert stop.value.code == 2
+    assert "--polar-share must be between 0 and 1" in capsys.readouterr().err

@@ -38,6 +38,13 @@ short) also reads the documents that gave only train pairs before, for sentences
 most 4 more pairs a document); ``--reuse-documents dev`` does the same for dev documents, to grow the
 dev split without letting a sentence of a train or test document into it.
 
+**Model-guided selection** (``--select-with MODEL``, train batches): the kept data is mostly NONE
+(two thirds of every extra batch), while the model's errors are FAVOR/AGAINST read as NONE and NONE
+read as a position. The stance model scores every mined pair, and ``--polar-share`` of the batch
+comes from pairs it gives at least ``--polar-threshold`` of FAVOR + AGAINST (its likely positions
+and the pairs it is unsure of), the rest from the others, each part stratified as usual. The scores
+only choose pairs; they are not written anywhere the annotators read.
+
 Usage::
 
     python -m training.mine_stance --out training/data/news_stance/candidates.jsonl
@@ -45,6 +52,9 @@ Usage::
         --out training/data/news_stance/candidates_extra.jsonl
     python -m training.mine_stance --extra --test 0 --dev 250 --train 2450 --shards 8 --seed 13 \\
         --out training/data/news_stance/candidates_extra2.jsonl
+    python -m training.mine_stance --extra --reuse-documents train --test 0 --dev 0 --train 2000 \\
+        --shards 8 --seed 20 --oversample 8 --select-with nlpkit/resources/models/accurate/stance \\
+        --out training/data/news_stance/candidates_extra9.jsonl
 """
 
 from __future__ import annotations
@@ -696,19 +706,47 @@ def stratify(candidates: Sequence[Candidate], total: int, rng: random.Random) ->
 
 
 def stratify_weighted(candidates: Sequence[Candidate], total: int, rng: random.Random,
-                      none_share: float = EXTRA_NONE_SHARE) -> list[Candidate]:
+                      none_share: float = EXTRA_NONE_SHARE, per_doc: Counter[str] | None = None) -> list[Candidate]:
     """Like :func:`stratify`, but ``1 - none_share`` of the pairs from :data:`POLAR_CUES` cells.
 
     The polar cues are filled first (round-robin over regions, then cues), then the likely-NONE
-    cues up to ``total``; a shortfall of either is made up from the other, ``other`` last.
+    cues up to ``total``; a shortfall of either is made up from the other, ``other`` last. ``per_doc``
+    counts pairs already taken per document by an earlier draw of the same batch.
     """
     cells = _cells(candidates, rng)
-    per_doc: Counter[str] = Counter()
+    per_doc = Counter() if per_doc is None else per_doc
     chosen: list[Candidate] = []
     _round_robin(cells, list(POLAR_CUES), total - round(total * none_share), per_doc, chosen)
     _round_robin(cells, list(NONE_CUES), total, per_doc, chosen)
     _round_robin(cells, list(POLAR_CUES), total, per_doc, chosen)
     _round_robin(cells, ["other"], total, per_doc, chosen)
+    return chosen
+
+
+def polar_probabilities(candidates: Sequence[Candidate], model: str, batch_size: int = 32) -> list[float]:
+    """P(FAVOR) + P(AGAINST) of each (target, sentence) pair under the stance model at ``model``."""
+    from nlpkit.models.ensemble import load_stance
+
+    stance = load_stance(model, threads=1)
+    polar = [column for column, label in enumerate(stance.model.labels) if label != "NONE"]
+    pairs = [(candidate.target, candidate.sentence) for candidate in candidates]
+    return [float(row[polar].sum()) for row in stance.probabilities(pairs, batch_size=batch_size)]
+
+
+def select_by_model(candidates: Sequence[Candidate], polar: Sequence[float], total: int, rng: random.Random,
+                    polar_share: float, threshold: float) -> list[Candidate]:
+    """``polar_share`` of ``total`` from pairs with ``polar >= threshold``, the rest from the others.
+
+    Each part is drawn by :func:`stratify_weighted`; a shortfall of either part is made up from the other.
+    """
+    likely = [item for item, score in zip(candidates, polar, strict=True) if score >= threshold]
+    others = [item for item, score in zip(candidates, polar, strict=True) if score < threshold]
+    per_doc: Counter[str] = Counter()
+    chosen = stratify_weighted(likely, round(total * polar_share), rng, per_doc=per_doc)
+    chosen += stratify_weighted(others, total - len(chosen), rng, per_doc=per_doc)
+    taken = {id(item) for item in chosen}
+    rest = [item for item in likely if id(item) not in taken]
+    chosen += stratify_weighted(rest, total - len(chosen), rng, per_doc=per_doc)
     return chosen
 
 
@@ -862,9 +900,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--train", type=int, default=None,
                         help=f"train pairs (default: the rest of --total; --extra: {EXTRA_TRAIN})")
     parser.add_argument("--shards", type=int, default=None, help=f"shards (default {SHARDS}; --extra: {EXTRA_SHARDS})")
+    parser.add_argument("--select-with", default=None, metavar="MODEL",
+                        help="stance model folder that guides the choice of pairs (model-guided selection)")
+    parser.add_argument("--polar-share", type=float, default=0.6,
+                        help="with --select-with: share of the batch from pairs the model finds likely polar")
+    parser.add_argument("--polar-threshold", type=float, default=0.3,
+                        help="with --select-with: P(FAVOR) + P(AGAINST) from which a pair counts as likely polar")
     parser.add_argument("--oversample", type=float, default=OVERSAMPLE,
                         help="NER on about this many prefiltered sentences per wanted pair")
     args = parser.parse_args(argv)
+    if args.select_with is not None and not 0 <= args.polar_share <= 1:
+        parser.error("--polar-share must be between 0 and 1")
     corpora = [name.strip() for name in args.corpora.split(",") if name.strip()]
     test = args.test if args.test is not None else EXTRA_TEST if args.extra else TEST
     dev = args.dev if args.dev is not None else EXTRA_DEV if args.extra else DEV
@@ -903,7 +949,14 @@ def main(argv: Sequence[str] | None = None) -> int:
           file=sys.stderr, flush=True)
     candidates = run_ner(chosen_docs, table, extra=extra)
     print(f"candidates: {len(candidates)} pairs, {time.time() - started:.0f}s", file=sys.stderr, flush=True)
-    if args.extra:
+    polar: list[float] | None = None
+    if args.select_with is not None:
+        polar = polar_probabilities(candidates, args.select_with)
+        print(f"scored with {args.select_with}: {sum(p >= args.polar_threshold for p in polar)} of {len(polar)} "
+              f"likely polar, {time.time() - started:.0f}s", file=sys.stderr, flush=True)
+        sample = select_by_model(candidates, polar, total, random.Random(args.seed + 1), args.polar_share,
+                                 args.polar_threshold)
+    elif args.extra:
         sample = stratify_weighted(candidates, total, random.Random(args.seed + 1))
     else:
         sample = stratify(candidates, total, random.Random(args.seed + 1))
@@ -924,6 +977,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "shards": {f"shard_{number:02d}": len(items) for number, items in enumerate(shards, start=first_shard)},
         "seconds": round(time.time() - started),
     }
+    if polar is not None:
+        scores = dict(zip((id(item) for item in candidates), polar, strict=True))
+        summary["likely_polar_share"] = round(
+            sum(scores[id(item)] >= args.polar_threshold for item in ordered) / max(len(ordered), 1), 3)
     if extra is not None:
         summary["dropped"] = extra.dropped
     print(json.dumps(summary, ensure_ascii=False, indent=1, default=dict))
