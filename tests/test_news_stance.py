@@ -180,3 +180,13 @@ def test_model_guided_selection_refuses_a_share_outside_zero_to_one(root: Path, 
               "--out", str(root / "candidates_extra9.jsonl")])
     assert stop.value.code == 2
     assert "--polar-share must be between 0 and 1" in capsys.readouterr().err
+
+
+def test_model_guided_selection_refuses_dev_or_test_pairs(root: Path, capsys: pytest.CaptureFixture) -> None:
+    from training.mine_stance import main as mine
+
+    with pytest.raises(SystemExit) as stop:
+        mine(["--extra", "--train", "10", "--test", "5", "--dev", "0", "--select-with", "some/model",
+              "--out", str(root / "candidates_extra9.jsonl")])
+    assert stop.value.code == 2
+    assert "--select-with chooses train pairs only" in capsys.readouterr().err

@@ -916,6 +916,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = args.dev if args.dev is not None else EXTRA_DEV if args.extra else DEV
     train = args.train if args.train is not None else EXTRA_TRAIN if args.extra else None
     total = test + dev + train if train is not None else args.total
+    if args.select_with is not None and (test or dev):
+        parser.error("--select-with chooses train pairs only (a model must not pick the pairs it is scored on): "
+                     "use it with --test 0 --dev 0")
     shard_count = args.shards if args.shards is not None else EXTRA_SHARDS if args.extra else SHARDS
     shard_dir = args.out.parent / "shards"
     extra: ExtraFilter | None = None
