@@ -200,3 +200,15 @@ def test_info_bad_model(tmp_path: Path) -> None:
     code, out, err = run("info", "--model", str(tmp_path / "missing"))
     assert code == 2 and out == ""
     assert err.startswith("error: ") and "does not exist" in err and "Traceback" not in err
+
+
+def test_export_onnx_with_unsigned_int8_weights(tiny_stance_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("onnx")
+    import onnx
+
+    code, _, err = run("export-onnx", tiny_stance_dir, tmp_path / "out", "--int8", "--int8-weights", "quint8")
+    assert code == 0, err
+    metadata = {p.key: p.value for p in onnx.load(str(tmp_path / "out" / "model.int8.onnx")).metadata_props}
+    assert metadata["nlpkit.quantization"] == "dynamic-quint8-per-channel"
+    code, _, err = run("export-onnx", tiny_stance_dir, tmp_path / "bad", "--int8", "--int8-weights", "int4")
+    assert code == 2 and "int4" in err

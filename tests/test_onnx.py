@@ -10,12 +10,12 @@ import pytest
 from conftest import THREADS
 
 from nlpkit.analysis.analyzer import Analyzer
-from nlpkit.errors import ModelLoadError
+from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.backend import make_backend
 from nlpkit.models.directory import INT8_FILE, ONNX_FILE
 from nlpkit.models.loading import load_model, load_tokenizer
 from nlpkit.models.onnx import OnnxBackend
-from nlpkit.models.onnx_export import export_onnx
+from nlpkit.models.onnx_export import export_onnx, quantize_int8
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +93,33 @@ def test_missing_and_corrupt_onnx_files(onnx_analyzer_dir: Path, tmp_path: Path)
     (folder / ONNX_FILE).write_bytes(b"not an onnx graph")
     with pytest.raises(ModelLoadError, match="not a readable ONNX model"):
         load_model(folder, "stance", backend="onnx")
+
+
+@pytest.mark.parametrize(("weights", "dtype"), [("qint8", np.int8), ("quint8", np.uint8)])
+def test_int8_weight_types(onnx_analyzer_dir: Path, tmp_path: Path, weights: str, dtype: type) -> None:
+    import onnx
+    from onnx import numpy_helper
+
+    folder = tmp_path / "stance"
+    shutil.copytree(onnx_analyzer_dir / "stance", folder)
+    quantize_int8(folder / ONNX_FILE, folder / INT8_FILE, weights=weights)
+    graph = onnx.load(str(folder / INT8_FILE))
+    quantized = [numpy_helper.to_array(t) for t in graph.graph.initializer
+                 if t.name.endswith("_quantized") and "MatMul" in t.name]
+    assert quantized and all(array.dtype == dtype for array in quantized)
+    metadata = {prop.key: prop.value for prop in graph.metadata_props}
+    assert metadata["nlpkit.quantization"] == f"dynamic-{weights}-per-channel"
+    assert metadata["nlpkit.max_length"] == "128"  # the export's metadata is carried over
+    tokenizer = load_tokenizer(folder)
+    encoding = tokenizer(["روسيا", "اليابان"], ["أدانت روسيا العقوبات", "رحبت اليابان بالاتفاق"], padding=True,
+                         return_tensors="np")
+    batch = {name: encoding[name] for name in tokenizer.model_input_names if name in encoding}
+    expected = load_model(folder, "stance", backend="onnx", threads=THREADS).backend.logits(batch)
+    got = load_model(folder, "stance", backend="onnx-int8", threads=THREADS).backend.logits(batch)
+    np.testing.assert_allclose(got, expected, atol=0.1)
+
+
+def test_unknown_int8_weight_type_is_refused(onnx_analyzer_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="qint8, quint8"):
+        quantize_int8(onnx_analyzer_dir / "stance" / ONNX_FILE, tmp_path / INT8_FILE, weights="int4")
+    assert not (tmp_path / INT8_FILE).exists()

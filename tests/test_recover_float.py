@@ -15,13 +15,14 @@ from nlpkit.models.onnx_export import export_onnx  # noqa: E402
 from training.recover_float import main, recover  # noqa: E402
 
 
-@pytest.mark.parametrize("fixture", ["tiny_ner_dir", "tiny_stance_dir"])
+@pytest.mark.parametrize(("fixture", "weights"),
+                         [("tiny_ner_dir", "qint8"), ("tiny_stance_dir", "qint8"), ("tiny_stance_dir", "quint8")])
 def test_recovered_weights_are_the_float_weights_within_a_quantisation_step(
-        fixture: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+        fixture: str, weights: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     import transformers
 
     source: Path = request.getfixturevalue(fixture)
-    shipped = export_onnx(source, tmp_path / "shipped", int8=True, onnx_only=True)
+    shipped = export_onnx(source, tmp_path / "shipped", int8=True, onnx_only=True, int8_weights=weights)
     assert not list(shipped.glob("*.safetensors"))
     out = recover(shipped, tmp_path / "recovered")
 

@@ -41,7 +41,7 @@ from nlpkit.errors import ConfigError, NlpkitError
 from nlpkit.models.directory import AUTO_BACKEND_KEY, ONNX_FILE
 from nlpkit.models.ensemble import write_ensemble_spec
 from nlpkit.models.loading import load_tokenizer
-from nlpkit.models.onnx_export import export_onnx
+from nlpkit.models.onnx_export import INT8_WEIGHTS, export_onnx
 from training.cli import fail
 from training.common import run_folder
 
@@ -50,7 +50,8 @@ RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml", "PROVENANCE.jso
 TRAINER_STATE = "trainer_state.json"
 
 
-def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_only: bool = False) -> Path:
+def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_only: bool = False,
+         int8_weights: str = "qint8") -> Path:
     """Write ``sources`` (component name → trained model dir) as an analyzer folder at ``target``.
 
     Args:
@@ -59,6 +60,7 @@ def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_onl
         int8: add ``model.int8.onnx`` to each component (the fp32 graph is not kept).
         onnx_only: as ``int8`` (quantised from the float32 weights, not float16), then remove the
             PyTorch weights.
+        int8_weights: weight type of the int8 graphs (see :func:`nlpkit.models.onnx_export.quantize_int8`).
 
     Raises:
         ConfigError: ``target`` contains a source folder (it is emptied first).
@@ -73,7 +75,7 @@ def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_onl
         write_component(name, source, target / name, onnx_only=onnx_only)
     Analyzer.from_pretrained(target).save_pretrained(target)
     if int8 or onnx_only:
-        export_onnx(target, target, int8=True, onnx_only=onnx_only)
+        export_onnx(target, target, int8=True, onnx_only=onnx_only, int8_weights=int8_weights)
         for name in sources:
             (target / name / ONNX_FILE).unlink(missing_ok=True)
             prefer_int8(target / name)
@@ -124,7 +126,8 @@ def write_checkpoint_records(checkpoint: Path, folder: Path) -> None:
     (folder / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def replace_component(target: Path, name: str, source: Path, *, int8: bool = False, onnx_only: bool = False) -> Path:
+def replace_component(target: Path, name: str, source: Path, *, int8: bool = False, onnx_only: bool = False,
+                      int8_weights: str = "qint8") -> Path:
     """Swap one component of the analyzer folder ``target`` for ``source``, leaving the others as they are.
 
     For a tier whose other component has no PyTorch checkpoint left to ship from (ONNX-only folders).
@@ -138,7 +141,7 @@ def replace_component(target: Path, name: str, source: Path, *, int8: bool = Fal
     shutil.rmtree(staging, ignore_errors=True)
     write_component(name, source, staging, onnx_only=onnx_only)
     if int8 or onnx_only:
-        export_onnx(staging, staging, int8=True, onnx_only=onnx_only)
+        export_onnx(staging, staging, int8=True, onnx_only=onnx_only, int8_weights=int8_weights)
         (staging / ONNX_FILE).unlink(missing_ok=True)
         prefer_int8(staging)
     shutil.rmtree(target / name)
@@ -173,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--int8", action="store_true", help="add model.int8.onnx to each component")
     parser.add_argument("--onnx-only", action="store_true",
                         help="ship model.int8.onnx without PyTorch weights (runs on ONNX Runtime only)")
+    parser.add_argument("--int8-weights", choices=INT8_WEIGHTS, default="qint8",
+                        help="weight type of the int8 graphs: quint8 avoids the saturation of qint8 on CPUs "
+                             "without VNNI, at some speed (the accurate tier's stance model ships with it)")
     parser.add_argument("--only", choices=sorted(COMPONENTS),
                         help="replace only this component of the analyzer folder --out (which must exist)")
     parser.add_argument("--ner-partner", help="NER folder (relative to the shipped ner/) to ensemble with")
@@ -184,10 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.only:
             source = {"ner": args.ner, "stance": args.stance}[args.only]
-            replace_component(args.out, args.only, source, int8=args.int8, onnx_only=args.onnx_only)
+            replace_component(args.out, args.only, source, int8=args.int8, onnx_only=args.onnx_only,
+                              int8_weights=args.int8_weights)
             target = args.out
         else:
-            target = ship({"ner": args.ner, "stance": args.stance}, args.out, int8=args.int8, onnx_only=args.onnx_only)
+            target = ship({"ner": args.ner, "stance": args.stance}, args.out, int8=args.int8, onnx_only=args.onnx_only,
+                          int8_weights=args.int8_weights)
         if args.ner_partner:
             ensemble_component(target, "ner", args.ner_partner, args.ner_weight)
         if args.stance_partner:
