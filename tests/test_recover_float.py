@@ -23,6 +23,7 @@ def test_recovered_weights_are_the_float_weights_within_a_quantisation_step(
 
     source: Path = request.getfixturevalue(fixture)
     shipped = export_onnx(source, tmp_path / "shipped", int8=True, onnx_only=True, int8_weights=weights)
+    (shipped / "metrics.json").write_text('{"steps": 7}\n', encoding="utf-8")
     assert not list(shipped.glob("*.safetensors"))
     out = recover(shipped, tmp_path / "recovered")
 
@@ -43,6 +44,7 @@ def test_recovered_weights_are_the_float_weights_within_a_quantisation_step(
         expected, got = original(input_ids=ids).logits.numpy(), rebuilt(input_ids=ids).logits.numpy()
     np.testing.assert_allclose(got, expected, atol=0.05)
     assert (out / "tokenizer.json").is_file() and (out / "PROVENANCE.json").is_file()
+    assert (out / "metrics.json").read_text(encoding="utf-8") == '{"steps": 7}\n'  # training records travel along
 
 
 def test_a_folder_without_an_int8_graph_is_refused_clearly(tiny_ner_dir: Path, tmp_path: Path,

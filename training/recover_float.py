@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from nlpkit.models.loading import load_tokenizer
 from training.cli import fail
 
 PREFIX = "model."
+TRAINING_RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml")
 QUANTIZED, SCALE, ZERO_POINT = "_quantized", "_scale", "_zero_point"
 
 
@@ -88,6 +90,8 @@ def state_dict_from_onnx(path: Path) -> dict[str, np.ndarray]:
 def recover(model_dir: Path, out: Path) -> Path:
     """Write ``model_dir``'s int8 ONNX weights as a PyTorch checkpoint (config, tokenizer, provenance) to ``out``.
 
+    The folder's training records (``metrics.json``, ``report.txt``, ``config.resolved.yaml``) are copied along.
+
     Raises:
         ModelLoadError: no ``model.int8.onnx``, or weights that do not fill the folder's architecture.
     """
@@ -112,6 +116,9 @@ def recover(model_dir: Path, out: Path) -> Path:
     provenance = {"recovered_from": str(graph), "sha256": hashlib.sha256(graph.read_bytes()).hexdigest(),
                   "method": "int8 weights dequantised: (q - zero_point) * scale", "tool": "training.recover_float"}
     (out / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
+    for record in TRAINING_RECORDS:  # how the model was trained, so a re-shipped copy still says so
+        if (model_dir / record).is_file():
+            shutil.copy2(model_dir / record, out / record)
     return out
 
 
