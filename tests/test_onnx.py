@@ -123,3 +123,29 @@ def test_unknown_int8_weight_type_is_refused(onnx_analyzer_dir: Path, tmp_path: 
     with pytest.raises(ConfigError, match="qint8, quint8"):
         quantize_int8(onnx_analyzer_dir / "stance" / ONNX_FILE, tmp_path / INT8_FILE, weights="int4")
     assert not (tmp_path / INT8_FILE).exists()
+
+
+def test_int8_products_are_exact_on_every_cpu() -> None:
+    """uint8 x int8 products whose pairs overflow 16 bits: exact with nlpkit's session options.
+
+    On x86 CPUs without VNNI, ONNX Runtime's default kernel saturates each pair's sum at 32,767 (this
+    graph then gives 32,767 x 32 instead of 255 x 127 x 64); the shipped int8 graphs rely on the exact path.
+    """
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    from nlpkit.models.onnx import session_options
+
+    width = 64
+    weights = numpy_helper.from_array(np.full((width, 1), 127, dtype=np.int8), "B")
+    graph = helper.make_graph([helper.make_node("MatMulInteger", ["A", "B"], ["Y"])], "products",
+                              [helper.make_tensor_value_info("A", TensorProto.UINT8, [None, width])],
+                              [helper.make_tensor_value_info("Y", TensorProto.INT32, [None, 1])], [weights])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    session = ort.InferenceSession(model.SerializeToString(), sess_options=session_options(THREADS),
+                                   providers=["CPUExecutionProvider"])
+    got = session.run(None, {"A": np.full((3, width), 255, dtype=np.uint8)})[0]
+    assert got.ravel().tolist() == [255 * 127 * width] * 3

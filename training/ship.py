@@ -177,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--onnx-only", action="store_true",
                         help="ship model.int8.onnx without PyTorch weights (runs on ONNX Runtime only)")
     parser.add_argument("--int8-weights", choices=INT8_WEIGHTS, default="qint8",
-                        help="weight type of the int8 graphs: quint8 avoids the saturation of qint8 on CPUs "
-                             "without VNNI, at some speed (the accurate tier's stance model ships with it)")
+                        help="weight type of the int8 graphs (qint8, the default, runs exactly through nlpkit on "
+                             "every CPU; quint8 also in ONNX Runtime sessions without nlpkit's options)")
     parser.add_argument("--only", choices=sorted(COMPONENTS),
                         help="replace only this component of the analyzer folder --out (which must exist)")
     parser.add_argument("--ner-partner", help="NER folder (relative to the shipped ner/) to ensemble with")

@@ -142,12 +142,12 @@ def quantize_int8(fp32_path: Path, int8_path: Path, metadata: dict[str, str] | N
 
     Per-channel scales cost nothing in speed or size; per-tensor scales cost the accurate tier's
     stance model 0.04 macro-F1 against fp32 on the news_stance dev split. ``weights`` picks the
-    weight type. ``"qint8"`` (signed) runs fastest, but on x86 CPUs without VNNI (AVX2 only, such
-    as AMD EPYC before Zen 4) ONNX Runtime multiplies uint8 activations by int8 weights with an
-    instruction that saturates 16-bit sums, so results depend on the CPU: the accurate stance
-    model scored 0.722 on news dev on a VNNI machine and 0.707 on an AVX2 one. ``"quint8"``
-    (unsigned) takes a path without that saturation (0.731 there, fp32 0.724) at about 20 %
-    more time per batch; the compact models lose nothing to saturation and keep ``"qint8"``.
+    weight type: ``"qint8"`` (signed, the default and what the shipped tiers use) or ``"quint8"``.
+    On x86 CPUs without VNNI, ONNX Runtime's default kernel for uint8 activations times int8
+    weights saturates 16-bit sums; nlpkit's backend asks for the exact path there
+    (:func:`nlpkit.models.onnx.session_options`), so ``qint8`` graphs give the same results on every
+    CPU through nlpkit. ``"quint8"`` graphs avoid the saturation in any ONNX Runtime session, at
+    about the same extra cost on such CPUs (20–30 % per batch measured on an AVX2 EPYC).
 
     Raises:
         ConfigError: an unknown ``weights``.
