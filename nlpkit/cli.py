@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - older typer on top of click
     from click import exceptions as click_errors
 
 from nlpkit.errors import InputError, NlpkitError
+from nlpkit.models.directory import INT8_WEIGHTS
 
 if TYPE_CHECKING:
     from nlpkit.analysis.analyzer import Analyzer
@@ -105,11 +106,8 @@ class BackendName(str, enum.Enum):
     ONNX_INT8 = "onnx-int8"
 
 
-class Int8Weights(str, enum.Enum):
-    """Weight types of an int8 ONNX graph."""
-
-    QINT8 = "qint8"
-    QUINT8 = "quint8"
+Int8Weights = enum.Enum("Int8Weights", {name.upper(): name for name in INT8_WEIGHTS}, type=str)
+"""Weight types of an int8 ONNX graph (:data:`nlpkit.models.directory.INT8_WEIGHTS`)."""
 
 
 @dataclass(frozen=True)
@@ -450,7 +448,7 @@ def export_onnx(
         help="then remove the PyTorch weights (and model.onnx with --int8): a folder for the light install")] = False,
     int8_weights: Annotated[Int8Weights, typer.Option(
         help="weight type of model.int8.onnx: qint8 runs exactly through nlpkit on every CPU; quint8 also in "
-             "other ONNX Runtime sessions (which saturate qint8 products on CPUs without VNNI)")] = Int8Weights.QINT8,
+             "other ONNX Runtime sessions (which saturate qint8 products on CPUs without VNNI)")] = Int8Weights(INT8_WEIGHTS[0]),
 ) -> None:
     """Export a model (or every model of an analyzer directory) to ONNX for the CPU backends."""
     try:

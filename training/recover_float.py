@@ -26,12 +26,11 @@ from pathlib import Path
 import numpy as np
 
 from nlpkit.errors import ModelLoadError, NlpkitError
-from nlpkit.models.directory import INT8_FILE
+from nlpkit.models.directory import INT8_FILE, TRAINING_RECORDS
 from nlpkit.models.loading import load_tokenizer
 from training.cli import fail
 
 PREFIX = "model."
-TRAINING_RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml")
 QUANTIZED, SCALE, ZERO_POINT = "_quantized", "_scale", "_zero_point"
 
 

@@ -38,15 +38,15 @@ from transformers import AutoModelForSequenceClassification, AutoModelForTokenCl
 
 from nlpkit.analysis.analyzer import EMBEDDED_MODELS, Analyzer
 from nlpkit.errors import ConfigError, NlpkitError
-from nlpkit.models.directory import AUTO_BACKEND_KEY, ONNX_FILE
+from nlpkit.models.directory import AUTO_BACKEND_KEY, INT8_WEIGHTS, ONNX_FILE, TRAINING_RECORDS
 from nlpkit.models.ensemble import write_ensemble_spec
 from nlpkit.models.loading import load_tokenizer
-from nlpkit.models.onnx_export import INT8_WEIGHTS, export_onnx
+from nlpkit.models.onnx_export import export_onnx
 from training.cli import fail
 from training.common import run_folder
 
 COMPONENTS = {"ner": AutoModelForTokenClassification, "stance": AutoModelForSequenceClassification}
-RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml", "PROVENANCE.json")
+RECORDS = (*TRAINING_RECORDS, "PROVENANCE.json")
 TRAINER_STATE = "trainer_state.json"
 
 

@@ -21,6 +21,10 @@ ONNX_FILE = "model.onnx"
 INT8_FILE = "model.int8.onnx"
 ONNX_FILES = (INT8_FILE, ONNX_FILE)
 """ONNX graphs a model directory may hold (``nlpkit export-onnx``), in the order ``backend="auto"`` prefers them."""
+INT8_WEIGHTS = ("qint8", "quint8")
+"""Weight types of an int8 graph (``quantize_int8``); the first is the default."""
+TRAINING_RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml")
+"""Files that say how a model folder's weights were trained; they travel with the weights when shipped or recovered."""
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json")
 PAIR_FORMAT_KEY = "nlpkit_pair_format"
 MARKED_TARGET = "marked-target"

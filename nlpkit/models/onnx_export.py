@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
-from nlpkit.models.directory import INT8_FILE, ONNX_FILE, WEIGHT_FILES, read_config
+from nlpkit.models.directory import INT8_FILE, INT8_WEIGHTS, ONNX_FILE, WEIGHT_FILES, read_config
 from nlpkit.models.onnx import META_PREFIX, TOKEN_TYPE_IDS, OnnxBackend
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 ANALYZER_FILE = "nlpkit.json"
 ANALYZER_PARTS = ("ner", "stance")
 EXPORT_TOLERANCE = 1e-3
-INT8_WEIGHTS = ("qint8", "quint8")
 PROBE_TEXTS = ("أعلن وزير الخارجية الروسي سيرجي لافروف في ختام الاجتماع", "روسيا واليابان", "ok")
 
 
