@@ -168,6 +168,34 @@ def test_government_bodies_speak_when_the_model_missed_them() -> None:
     assert attribute_holders(text, split_sentences(text), entities) == [ministry, ministry]
 
 
+def _mention(text: str, name: str, label: str, after: str = "") -> Entity:
+    """An entity for the first mention of ``name`` at or after the first occurrence of ``after``."""
+    start = text.index(name, text.index(after) if after else 0)
+    return Entity(name, label, start, start + len(name), 1.0, name)
+
+
+def test_a_state_speaks_at_the_opening_of_a_sentence() -> None:
+    text = ("قال وزير الخارجية الأمريكي أنتوني بلينكن إن واشنطن تدين الهجوم. "
+            "وأعلنت الصين أنها ترحب بالاتفاق بين السعودية وإيران. "
+            "إيران تدعو تركيا إلى التهدئة. "
+            "الخارجية الروسية تدعو اليابان إلى وقف العقوبات. "
+            "وتعتبر تونس نموذجا للانتقال الديمقراطي.")
+    entities = [_mention(text, "أنتوني بلينكن", "PER"),
+                *(_mention(text, name, "LOC") for name in ("واشنطن", "الصين", "السعودية", "إيران", "تركيا", "اليابان", "تونس")),
+                _mention(text, "إيران", "LOC", after="إيران تدعو")]
+    holders = attribute_holders(text, split_sentences(text), entities)
+    # its own subject, not the previous speaker; a place before the verb; an object never speaks;
+    # «تعتبر» + place means "is considered", not a statement
+    assert holders == ["أنتوني بلينكن", "الصين", "إيران", "الخارجية الروسية", None]
+
+
+def test_position_verbs_of_wire_copy() -> None:
+    text = "بعث الملك سلمان بن عبدالعزيز برقية تهنئة. وأدان الرئيس محمود عباس الهجوم."
+    entities = [Entity(name, "PER", text.index(name), text.index(name) + len(name), 1.0, name)
+                for name in ("سلمان بن عبدالعزيز", "محمود عباس")]
+    assert attribute_holders(text, split_sentences(text), entities) == ["سلمان بن عبدالعزيز", "محمود عباس"]
+
+
 # --- targets and pairs -------------------------------------------------------------------------
 
 

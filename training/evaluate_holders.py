@@ -9,8 +9,9 @@ entities (the rules alone) and over the entities that ``analyze()`` finds with `
 users get). ``--news dev`` adds the news_stance pairs of that split that take a position, each
 sentence alone (no neighbours, so the continuation rule never applies), with the model's entities:
 a check on news the rules were not written from. A prediction is right when both are null, or when its name key
-(:func:`~nlpkit.text.normalize.normalize_name`) equals the gold key or is a run of its words
-(«لافروف» for «سيرغي لافروف», «الخارجية الروسية» for «وزارة الخارجية الروسية»).
+(:func:`~nlpkit.text.normalize.normalize_name`) equals the gold key, is a run of its words
+(«لافروف» for «سيرغي لافروف», «الخارجية الروسية» for «وزارة الخارجية الروسية») or holds it as one
+(«محمد بن سلمان بن عبدالعزيز» for «محمد بن سلمان»: the same person, named in full).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def same_holder(predicted: str | None, gold: str | None) -> bool:
     """True when both are null or ``predicted`` names the gold holder (see the module docstring)."""
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    return name_contains(gold, predicted)
+    return name_contains(gold, predicted) or name_contains(predicted, gold)
 
 
 def outcome(predicted: str | None, gold: str | None) -> str:

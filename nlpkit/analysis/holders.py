@@ -13,7 +13,11 @@ Rules, tried in this order on the words of a sentence (compared after
    with no punctuation between («الخارجية الروسية تدعو», «لافروف أن حذر»).
 4. **Source.** «بحسب/حسب/وفق/وفقا/طبقا X» or «نقلا عن X», X a PER/ORG entity within
    :data:`MAX_SOURCE_GAP` words (skipping «موقع», «وكالة» and quotes).
-5. **Continuation.** A sentence that opens with a speech verb carrying و/ف («وأضاف»,
+5. **A state speaks.** The sentence opens with a speech verb and a place right after it («دعت
+   إيران تركيا…», «وأعلنت الصين أنها…») or with a place right before one («إيران تدعو…»): in
+   news the state is the holder. Only at the opening, so a place that is the object
+   («الخارجية الروسية تدعو اليابان») never speaks.
+6. **Continuation.** A sentence that opens with a speech verb carrying و/ف («وأضاف»,
    «وتابع», «وقال البيان») or with «من جانبه/بدوره…», and names no speaker, inherits the most
    recent holder of the :data:`INHERIT_WINDOW` previous sentences.
 
@@ -38,22 +42,25 @@ from nlpkit.text.normalize import normalize
 from nlpkit.text.tokenize import Token, tokenize
 
 HOLDER_TYPES = frozenset({"PER", "ORG"})
+STATE_TYPES = frozenset({"LOC"})
 MAX_GAP = 8
 MAX_SOURCE_GAP = 4
 INHERIT_WINDOW = 3
 
 _PAST = (
     "قال اكد اعلن اشار ذكر صرح اوضح اضاف تابع حذر شدد اعتبر لفت اعرب ندد رحب طالب اتهم انتقد اردف نوه كشف "
-    "ختم اعترف وصف رفض جدد"
+    "ختم اعترف وصف رفض جدد اشاد ادان استنكر ناشد بعث"
 )
 _PAST_IRREGULAR = "دعا دعت راي رات نفي نفت"
 _PRESENT = "يقول تقول يوكد توكد يعلن تعلن يشير تشير يري تري يدعو تدعو يطالب تطالب يتهم تتهم ينتقد تنتقد يحذر تحذر " \
-           "يرحب ترحب يعتبر تعتبر يرفض ترفض"
+           "يرحب ترحب يعتبر تعتبر يرفض ترفض يشيد تشيد يدين تدين يستنكر تستنكر يناشد تناشد"
 SPEECH_VERBS = frozenset(
     _PAST.split() + [verb + "ت" for verb in _PAST.split()] + _PAST_IRREGULAR.split() + _PRESENT.split()
 )
 """Speech/position verbs in :func:`normalize` form (past masculine/feminine, 3rd-person present)."""
 
+NOT_STATE_VERBS = frozenset("يعتبر تعتبر".split())
+"""Verbs that do not make a place the speaker: «وتعتبر تونس نموذجا» means Tunisia *is considered* one."""
 STOP_WORDS = frozenset("ان انه انها انهم اننا انني بان بانه بانها بانهم لان".split())
 SOURCE_WORDS = frozenset("بحسب حسب وفق وفقا طبقا".split())
 OPENERS = (("من", "جانبه"), ("من", "جانبها"), ("من", "جهته"), ("من", "جهتها"), ("بدوره",), ("بدورها",))
@@ -67,12 +74,14 @@ _NOT_BODY_BEFORE = frozenset(normalize(word) for word in ("باسم", "وزير"
 
 @dataclass(frozen=True)
 class _Words:
-    """A sentence's tokens, their normalised forms and the speakers (PER/ORG entities, bodies) they start or end."""
+    """A sentence's tokens, their normalised forms, the speakers (PER/ORG entities, bodies) they start
+    or end and the places (LOC entities) they start."""
 
     tokens: list[Token]
     forms: list[str]
     starts: dict[int, Entity]
     ends: dict[int, Entity]
+    place_starts: dict[int, Entity]
 
 
 def _strip_conjunction(form: str) -> str:
@@ -93,18 +102,26 @@ def _is_word(token: Token) -> bool:
 def _index_words(text: str, sentence: tuple[int, int], entities: Sequence[Entity], names: Sequence[str] = ()) -> _Words:
     """Tokenise a sentence and note which tokens start/end a speaker (PER/ORG entity or government body)."""
     tokens = tokenize(text[sentence[0] : sentence[1]], offset=sentence[0])
-    starts: dict[int, Entity] = {}
-    ends: dict[int, Entity] = {}
     forms = [normalize(token.text) for token in tokens]
     inside = [entity for entity in entities if sentence[0] <= entity.start < sentence[1]]
     speakers = [entity for entity in inside if entity.label in HOLDER_TYPES]
-    for entity in speakers + _government_bodies(text, tokens, forms, inside, names):
+    places = [entity for entity in inside if entity.label in STATE_TYPES]
+    starts, ends = _token_bounds(tokens, speakers + _government_bodies(text, tokens, forms, inside, names))
+    place_starts, _ = _token_bounds(tokens, places)
+    return _Words(tokens, forms, starts, ends, place_starts)
+
+
+def _token_bounds(tokens: Sequence[Token], entities: Sequence[Entity]) -> tuple[dict[int, Entity], dict[int, Entity]]:
+    """Token index → the first of ``entities`` starting in it, and → the first ending in it."""
+    starts: dict[int, Entity] = {}
+    ends: dict[int, Entity] = {}
+    for entity in entities:
         for index, token in enumerate(tokens):
             if token.start <= entity.start < token.end:
                 starts.setdefault(index, entity)
             if token.start < entity.end <= token.end:
                 ends.setdefault(index, entity)
-    return _Words(tokens, forms, starts, ends)
+    return starts, ends
 
 
 def _government_bodies(text: str, tokens: Sequence[Token], forms: Sequence[str], entities: Sequence[Entity],
@@ -187,19 +204,41 @@ def _source(words: _Words) -> Entity | None:
     return None
 
 
+def _state_speaker(words: _Words) -> Entity | None:
+    """Rule 5: «(و)دعت إيران …» or «إيران تدعو …» at the opening of the sentence."""
+    opening = [index for index, token in enumerate(words.tokens) if _is_word(token)][:1]
+    if not opening:
+        return None
+    first = opening[0]
+    verb = _strip_conjunction(words.forms[first])
+    if is_speech_verb(words.forms[first]) and verb not in NOT_STATE_VERBS and first + 1 in words.place_starts:
+        return words.place_starts[first + 1]
+    place = words.place_starts.get(first)
+    if place is None:
+        return None
+    last = next(index for index, token in enumerate(words.tokens) if token.start < place.end <= token.end)
+    following = last + 1
+    return place if following < len(words.forms) and is_speech_verb(words.forms[following]) else None
+
+
 def _continues(words: _Words) -> bool:
-    """Rule 5's trigger: the sentence opens with «و/ف + speech verb» or «من جانبه/بدوره…»."""
-    forms = [form for form, token in zip(words.forms, words.tokens, strict=True) if _is_word(token) and form]
-    if not forms:
+    """Rule 6's trigger: the sentence opens with «و/ف + speech verb» or «من جانبه/بدوره…».
+
+    A place right after the verb is the sentence's own subject («وتعتبر تونس…»), so nothing is inherited.
+    """
+    opening = [index for index, token in enumerate(words.tokens) if _is_word(token) and words.forms[index]]
+    if not opening:
         return False
-    if forms[0][0] in "وف" and _strip_conjunction(forms[0]) in SPEECH_VERBS:
-        return True
+    first = words.forms[opening[0]]
+    if first[0] in "وف" and _strip_conjunction(first) in SPEECH_VERBS:
+        return opening[0] + 1 not in words.place_starts
+    forms = [words.forms[index] for index in opening]
     return any(tuple(forms[: len(opener)]) == opener for opener in OPENERS)
 
 
 def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity],
                 names: Sequence[str] = ()) -> tuple[str | None, bool]:
-    """Apply rules 1–4 to one sentence.
+    """Apply rules 1–5 to one sentence.
 
     Args:
         text: the document text.
@@ -209,10 +248,10 @@ def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity]
 
     Returns:
         ``(holder, continues)``: the canonical name found (or ``None``) and whether the
-        sentence opens like a continuation (rule 5 applies when no holder was found).
+        sentence opens like a continuation (rule 6 applies when no holder was found).
     """
     words = _index_words(text, sentence, entities, names)
-    for rule in (_headline_colon, _verb_then_speaker, _speaker_then_verb, _source):
+    for rule in (_headline_colon, _verb_then_speaker, _speaker_then_verb, _source, _state_speaker):
         entity = rule(words)
         if entity is not None:
             return entity.canonical, _continues(words)
@@ -235,7 +274,7 @@ def entities_by_sentence(sentences: Sequence[tuple[int, int]], entities: Sequenc
 
 
 def attribute_holders(text: str, sentences: Sequence[tuple[int, int]], entities: Sequence[Entity]) -> list[str | None]:
-    """The holder of every sentence of a document (rules 1–5), in sentence order."""
+    """The holder of every sentence of a document (rules 1–6), in sentence order."""
     names = list(dict.fromkeys(entity.canonical for entity in entities if entity.label == "ORG"))
     holders: list[str | None] = []
     for sentence, own in zip(sentences, entities_by_sentence(sentences, entities), strict=True):

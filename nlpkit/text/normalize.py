@@ -149,6 +149,7 @@ def normalize_with_map(text: str, *, casefold: bool = False) -> NormalizedText:
 
 _NAME_LETTERS = str.maketrans({"ج": "غ", "گ": "غ", "ڤ": "ف", "ڥ": "ف", "پ": "ب"})
 _NAME_WORD = re.compile(r"[^\W_]+")
+_ABD = "عبد"
 
 
 def normalize_name(text: str) -> str:
@@ -157,13 +158,17 @@ def normalize_name(text: str) -> str:
     On top of :func:`normalize` (with case folding): Latin accents are stripped; the definite
     article «ال» is removed at the start of a word when at least two letters remain; ج, غ and
     Persian گ collapse to غ (the /g/ of foreign names is written either way: «سيرجي»/«سيرغي»,
-    «شويجو»/«شويغو»); ڤ → ف and پ → ب. ك and ق stay distinct and long vowels are kept, so
+    «شويجو»/«شويغو»); ڤ → ف and پ → ب; «عبد» joins the word after it, as it is written both ways
+    («عبد العزيز»/«عبدالعزيز», «عبد الله»/«عبدالله»). ك and ق stay distinct and long vowels are kept, so
     the key stays readable and does not merge unrelated names. Words are joined by one space.
     """
     folded = unicodedata.normalize("NFKD", normalize(text, casefold=True))
     folded = "".join(char for char in folded if not is_mark(char))
-    keys = []
+    keys: list[str] = []
     for word in _NAME_WORD.findall(folded):
+        if keys and keys[-1] == _ABD:
+            keys[-1] += word.translate(_NAME_LETTERS)
+            continue
         if word.startswith("ال") and len(word) >= 4:
             word = word[2:]
         keys.append(word.translate(_NAME_LETTERS))
