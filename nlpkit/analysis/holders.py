@@ -206,19 +206,18 @@ def _source(words: _Words) -> Entity | None:
 
 def _state_speaker(words: _Words) -> Entity | None:
     """Rule 5: «(و)دعت إيران …» or «إيران تدعو …» at the opening of the sentence."""
-    opening = [index for index, token in enumerate(words.tokens) if _is_word(token)][:1]
-    if not opening:
+    first = next((index for index, token in enumerate(words.tokens) if _is_word(token)), None)
+    if first is None:
         return None
-    first = opening[0]
-    verb = _strip_conjunction(words.forms[first])
-    if is_speech_verb(words.forms[first]) and verb not in NOT_STATE_VERBS and first + 1 in words.place_starts:
+    form = words.forms[first]
+    if is_speech_verb(form) and _strip_conjunction(form) not in NOT_STATE_VERBS and first + 1 in words.place_starts:
         return words.place_starts[first + 1]
     place = words.place_starts.get(first)
-    if place is None:
+    last = None if place is None else next(
+        (index for index, token in enumerate(words.tokens) if token.start < place.end <= token.end), None)
+    if last is None or last + 1 >= len(words.forms):
         return None
-    last = next(index for index, token in enumerate(words.tokens) if token.start < place.end <= token.end)
-    following = last + 1
-    return place if following < len(words.forms) and is_speech_verb(words.forms[following]) else None
+    return place if is_speech_verb(words.forms[last + 1]) else None
 
 
 def _continues(words: _Words) -> bool:
