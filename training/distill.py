@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import time
@@ -36,6 +35,7 @@ from nlpkit.models.ner import NerModel
 from nlpkit.text.boilerplate import boilerplate_spans, inside
 from nlpkit.text.normalize import normalize
 from nlpkit.text.sentences import split_sentences
+from training.jsonl import write_jsonl
 
 logger = logging.getLogger("training")
 
@@ -97,9 +97,7 @@ def distill(model: str, out: Path, *, sentences: int, shard_size: int, data_dir:
             continue
         clock = time.perf_counter()
         rows = label_shard(teacher, batch, shard * shard_size)
-        scratch = path.with_suffix(".tmp")
-        scratch.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
-        scratch.replace(path)
+        write_jsonl(path, rows)
         words, seconds = sum(len(row["tokens"]) for row in rows), time.perf_counter() - clock
         logger.info("shard %d/%d: %d sentences, %d words in %.0fs (%.0f words/s)", shard + 1, shards, len(rows),
                     words, seconds, words / seconds)

@@ -39,6 +39,7 @@ from nlpkit.errors import ConfigError, NlpkitError
 from nlpkit.models.ensemble import load_stance
 from nlpkit.text.normalize import normalize
 from training.cli import fail
+from training.jsonl import read_jsonl, write_jsonl
 from training.mine_stance import CORPORA, dedupe_key, iter_documents
 
 logger = logging.getLogger("training")
@@ -50,15 +51,15 @@ DEFAULT_TEACHER = "nlpkit/resources/models/accurate/stance"
 
 def held_out() -> tuple[set[str], set[str], set[tuple[str, str]]]:
     """Documents and sentence keys of news_stance dev and test, and every annotated (target, sentence) key."""
-    documents: set[str] = set()
+    held_documents: set[str] = set()
     sentences: set[str] = set()
     annotated: set[tuple[str, str]] = set()
-    for row in read_rows(project_file(NEWS_STANCE, how_to_get=NEWS_STANCE_HOW_TO_GET)):
+    for row in read_jsonl(project_file(NEWS_STANCE, how_to_get=NEWS_STANCE_HOW_TO_GET)):
         annotated.add((normalize(row["target"]), dedupe_key(row["text"])))
         if row["split"] in HELD_OUT:
-            documents.add(row["doc_id"])
+            held_documents.add(row["doc_id"])
             sentences.add(dedupe_key(row["text"]))
-    return documents, sentences, annotated
+    return held_documents, sentences, annotated
 
 
 def documents(corpora: Sequence[str], skip: set[str]) -> Iterator[tuple[str, str, str]]:
@@ -114,21 +115,6 @@ def label(teacher: Any, rows: list[dict[str, Any]], shard: int) -> list[dict[str
     return rows
 
 
-def write_atomic(path: Path, rows: Sequence[dict[str, Any]]) -> None:
-    """Write JSONL rows to ``path`` through a temporary file, so a shard is whole or absent."""
-    partial = path.with_suffix(".partial")
-    with partial.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    partial.replace(path)
-
-
-def read_rows(path: Path) -> list[dict[str, Any]]:
-    """The rows of a JSONL file."""
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
 def distill(out: Path, pairs: int, *, corpora: Sequence[str] = ("ant", "saudinewsnet"), shard_docs: int = 200,
             teacher: str = DEFAULT_TEACHER, pairs_from: str = "fast") -> Path:
     """Write shards of silver pairs under ``out`` until ``pairs`` are reached; return ``silver.jsonl``."""
@@ -144,17 +130,17 @@ def distill(out: Path, pairs: int, *, corpora: Sequence[str] = ("ant", "saudinew
             break
         path = out / f"shard_{shard:03d}.jsonl"
         if path.exists():
-            rows = read_rows(path)
+            rows = read_jsonl(path)
         else:
             started = time.perf_counter()
             rows = label(model, pairs_of(analyzer, batch, held_sentences, annotated), shard)
-            write_atomic(path, rows)
+            write_jsonl(path, rows)
             logger.info("shard %d: %d pairs from %d documents in %.0f s", shard, len(rows), len(batch),
                         time.perf_counter() - started)
         total += len(rows)
         shard += 1
     joined = out / "silver.jsonl"
-    write_atomic(joined, [row for path in sorted(out.glob("shard_*.jsonl")) for row in read_rows(path)])
+    write_jsonl(joined, [row for path in sorted(out.glob("shard_*.jsonl")) for row in read_jsonl(path)])
     logger.info("%d silver pairs in %s", total, joined)
     return joined
 

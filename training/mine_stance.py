@@ -77,6 +77,7 @@ from nlpkit.data.paths import data_file
 from nlpkit.text.boilerplate import boilerplate_spans, inside
 from nlpkit.text.normalize import normalize, normalize_name
 from nlpkit.text.sentences import split_sentences
+from training.jsonl import read_jsonl, write_jsonl
 
 CORPORA: dict[str, dict[str, str]] = {
     "ant": {"path": "corpus/ant_news.jsonl.xz", "title": "title", "body": "text",
@@ -533,11 +534,7 @@ class ExtraFilter:
 
 def _read_candidates(paths: Sequence[Path]) -> list[dict[str, object]]:
     """Every row of the given candidate files."""
-    rows: list[dict[str, object]] = []
-    for path in paths:
-        with path.open(encoding="utf-8") as handle:
-            rows.extend(json.loads(line) for line in handle if line.strip())
-    return rows
+    return [row for path in paths for row in read_jsonl(path)]
 
 
 def existing_batches(out: Path) -> list[Path]:
@@ -819,14 +816,6 @@ def _row(candidate: Candidate) -> dict[str, object]:
     keys = ("id", "split", "doc_id", "corpus", "licence", "title", "sentence_index", "sentence", "target",
             "holder_candidate", "event_cue", "region")
     return {key: data[key] for key in keys}
-
-
-def write_jsonl(path: Path, rows: Sequence[dict[str, object]]) -> None:
-    """UTF-8 JSON lines, no ASCII escaping."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def write_shards(ordered: list[Candidate], directory: Path, rng: random.Random, count: int = SHARDS,

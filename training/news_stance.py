@@ -27,6 +27,7 @@ from typing import Any
 
 from nlpkit.data.labels import STANCE_LABELS
 from nlpkit.errors import NlpkitError
+from training.jsonl import read_jsonl, write_jsonl
 
 ROOT = Path(__file__).resolve().parent / "data" / "news_stance"
 CANDIDATE_GLOB = "candidates*.jsonl"
@@ -36,12 +37,6 @@ EVENTS = ("sanctions asset_freeze ban expulsion accusation warning condemnation 
 
 class LabelFileError(NlpkitError, ValueError):
     """A label file that does not match its shard or the schema."""
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every JSON object of a JSON-lines file (blank lines skipped)."""
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def check_label(row: dict[str, Any], where: str) -> None:
@@ -126,9 +121,7 @@ def build(root: Path = ROOT) -> dict[str, Any]:
             "doc_id": candidate["doc_id"], "corpus": candidate["corpus"], "licence": candidate["licence"],
             "region": candidate["region"],
         })
-    with (root / "news_stance.jsonl").open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_jsonl(root / "news_stance.jsonl", rows)
     annotators = _annotators(root)
     samples = {file.stem: agreement(labels, read_jsonl(file), annotators, file.stem)
                for file in sorted((root / "labels").glob("double*.jsonl"))}

@@ -74,14 +74,15 @@ _NOT_BODY_BEFORE = frozenset(normalize(word) for word in ("باسم", "وزير"
 
 @dataclass(frozen=True)
 class _Words:
-    """A sentence's tokens, their normalised forms, the speakers (PER/ORG entities, bodies) they start
-    or end and the places (LOC entities) they start."""
+    """A sentence's tokens, their normalised forms, and the speakers (PER/ORG entities, bodies) and
+    places (LOC entities) they start or end."""
 
     tokens: list[Token]
     forms: list[str]
     starts: dict[int, Entity]
     ends: dict[int, Entity]
     place_starts: dict[int, Entity]
+    place_ends: dict[int, Entity]
 
 
 def _strip_conjunction(form: str) -> str:
@@ -107,8 +108,7 @@ def _index_words(text: str, sentence: tuple[int, int], entities: Sequence[Entity
     speakers = [entity for entity in inside if entity.label in HOLDER_TYPES]
     places = [entity for entity in inside if entity.label in STATE_TYPES]
     starts, ends = _token_bounds(tokens, speakers + _government_bodies(text, tokens, forms, inside, names))
-    place_starts, _ = _token_bounds(tokens, places)
-    return _Words(tokens, forms, starts, ends, place_starts)
+    return _Words(tokens, forms, starts, ends, *_token_bounds(tokens, places))
 
 
 def _token_bounds(tokens: Sequence[Token], entities: Sequence[Entity]) -> tuple[dict[int, Entity], dict[int, Entity]]:
@@ -206,18 +206,22 @@ def _source(words: _Words) -> Entity | None:
 
 def _state_speaker(words: _Words) -> Entity | None:
     """Rule 5: «(و)دعت إيران …» or «إيران تدعو …» at the opening of the sentence."""
-    first = next((index for index, token in enumerate(words.tokens) if _is_word(token)), None)
+    first = _opening(words)
     if first is None:
         return None
     form = words.forms[first]
     if is_speech_verb(form) and _strip_conjunction(form) not in NOT_STATE_VERBS and first + 1 in words.place_starts:
         return words.place_starts[first + 1]
     place = words.place_starts.get(first)
-    last = None if place is None else next(
-        (index for index, token in enumerate(words.tokens) if token.start < place.end <= token.end), None)
-    if last is None or last + 1 >= len(words.forms):
+    last = next((index for index, entity in words.place_ends.items() if entity is place), None)
+    if place is None or last is None or last + 1 >= len(words.forms):
         return None
     return place if is_speech_verb(words.forms[last + 1]) else None
+
+
+def _opening(words: _Words) -> int | None:
+    """Index of the sentence's first word token (quotes and punctuation skipped), if any."""
+    return next((index for index, token in enumerate(words.tokens) if _is_word(token) and words.forms[index]), None)
 
 
 def _continues(words: _Words) -> bool:
@@ -225,13 +229,13 @@ def _continues(words: _Words) -> bool:
 
     A place right after the verb is the sentence's own subject («وتعتبر تونس…»), so nothing is inherited.
     """
-    opening = [index for index, token in enumerate(words.tokens) if _is_word(token) and words.forms[index]]
-    if not opening:
+    first = _opening(words)
+    if first is None:
         return False
-    first = words.forms[opening[0]]
-    if first[0] in "وف" and _strip_conjunction(first) in SPEECH_VERBS:
-        return opening[0] + 1 not in words.place_starts
-    forms = [words.forms[index] for index in opening]
+    form = words.forms[first]
+    if form[0] in "وف" and _strip_conjunction(form) in SPEECH_VERBS:
+        return first + 1 not in words.place_starts
+    forms = [form for form, token in zip(words.forms[first:], words.tokens[first:], strict=True) if _is_word(token) and form]
     return any(tuple(forms[: len(opener)]) == opener for opener in OPENERS)
 
 
