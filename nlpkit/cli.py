@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - older typer on top of click
     from click import exceptions as click_errors
 
 from nlpkit.errors import InputError, NlpkitError
-from nlpkit.models.directory import INT8_WEIGHTS
+from nlpkit.models.directory import INT8_FFN, INT8_WEIGHTS
 
 if TYPE_CHECKING:
     from nlpkit.analysis.analyzer import Analyzer
@@ -108,6 +108,8 @@ class BackendName(str, enum.Enum):
 
 Int8Weights = enum.Enum("Int8Weights", {name.upper(): name for name in INT8_WEIGHTS}, type=str)
 """Weight types of an int8 ONNX graph (:data:`nlpkit.models.directory.INT8_WEIGHTS`)."""
+Int8Ffn = enum.Enum("Int8Ffn", {name.upper().replace("-", "_"): name for name in INT8_FFN}, type=str)
+"""Feed-forward quantisation of an int8 ONNX graph (:data:`nlpkit.models.directory.INT8_FFN`)."""
 
 
 @dataclass(frozen=True)
@@ -449,6 +451,9 @@ def export_onnx(
     int8_weights: Annotated[Int8Weights, typer.Option(
         help="weight type of model.int8.onnx: qint8 runs exactly through nlpkit on every CPU; quint8 also in "
              "other ONNX Runtime sessions (which saturate qint8 products on CPUs without VNNI)")] = Int8Weights(INT8_WEIGHTS[0]),
+    int8_ffn: Annotated[Int8Ffn, typer.Option(
+        help="feed-forward matrices of model.int8.onnx: dynamic like the rest, or weight-only (8-bit MatMulNBits: "
+             "closer to float32, slower; needs onnx-ir)")] = Int8Ffn(INT8_FFN[0]),
 ) -> None:
     """Export a model (or every model of an analyzer directory) to ONNX for the CPU backends."""
     try:
@@ -456,7 +461,7 @@ def export_onnx(
         from nlpkit.models.onnx_export import export_onnx as run_export
 
         target = run_export(model_dir, out_dir, int8=int8, opset=opset, onnx_only=onnx_only,
-                            int8_weights=int8_weights.value)
+                            int8_weights=int8_weights.value, int8_ffn=int8_ffn.value)
     except NlpkitError as error:
         fail(str(error))
     written = sorted(str(path.relative_to(target)) for path in target.rglob("*.onnx"))

@@ -212,3 +212,17 @@ def test_export_onnx_with_unsigned_int8_weights(tiny_stance_dir: Path, tmp_path:
     assert metadata["nlpkit.quantization"] == "dynamic-quint8-per-channel"
     code, _, err = run("export-onnx", tiny_stance_dir, tmp_path / "bad", "--int8", "--int8-weights", "int4")
     assert code == 2 and "int4" in err
+
+
+def test_export_onnx_with_weight_only_feed_forward(tiny_stance_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("onnx")
+    import onnx
+
+    code, _, err = run("export-onnx", tiny_stance_dir, tmp_path / "out", "--int8", "--int8-ffn", "weight-only")
+    assert code == 0, err
+    graph = onnx.load(str(tmp_path / "out" / "model.int8.onnx"))
+    assert any(node.op_type == "MatMulNBits" for node in graph.graph.node)
+    metadata = {p.key: p.value for p in graph.metadata_props}
+    assert metadata["nlpkit.quantization"].endswith("+ffn-weight-only-block128")
+    code, _, err = run("export-onnx", tiny_stance_dir, tmp_path / "bad", "--int8", "--int8-ffn", "int4")
+    assert code == 2 and "int4" in err

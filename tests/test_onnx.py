@@ -12,7 +12,7 @@ from conftest import THREADS
 from nlpkit.analysis.analyzer import Analyzer
 from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.backend import make_backend
-from nlpkit.models.directory import INT8_FILE, ONNX_FILE
+from nlpkit.models.directory import INT8_FILE, ONNX_FILE, read_config
 from nlpkit.models.loading import load_model, load_tokenizer
 from nlpkit.models.onnx import OnnxBackend
 from nlpkit.models.onnx_export import export_onnx, quantize_int8
@@ -95,6 +95,13 @@ def test_missing_and_corrupt_onnx_files(onnx_analyzer_dir: Path, tmp_path: Path)
         load_model(folder, "stance", backend="onnx")
 
 
+def _stance_batch(folder: Path) -> dict[str, np.ndarray]:
+    tokenizer = load_tokenizer(folder)
+    encoding = tokenizer(["روسيا", "اليابان"], ["أدانت روسيا العقوبات", "رحبت اليابان بالاتفاق"], padding=True,
+                         return_tensors="np")
+    return {name: encoding[name] for name in tokenizer.model_input_names if name in encoding}
+
+
 @pytest.mark.parametrize(("weights", "dtype"), [("qint8", np.int8), ("quint8", np.uint8)])
 def test_int8_weight_types(onnx_analyzer_dir: Path, tmp_path: Path, weights: str, dtype: type) -> None:
     import onnx
@@ -110,10 +117,7 @@ def test_int8_weight_types(onnx_analyzer_dir: Path, tmp_path: Path, weights: str
     metadata = {prop.key: prop.value for prop in graph.metadata_props}
     assert metadata["nlpkit.quantization"] == f"dynamic-{weights}-per-channel"
     assert metadata["nlpkit.max_length"] == "128"  # the export's metadata is carried over
-    tokenizer = load_tokenizer(folder)
-    encoding = tokenizer(["روسيا", "اليابان"], ["أدانت روسيا العقوبات", "رحبت اليابان بالاتفاق"], padding=True,
-                         return_tensors="np")
-    batch = {name: encoding[name] for name in tokenizer.model_input_names if name in encoding}
+    batch = _stance_batch(folder)
     expected = load_model(folder, "stance", backend="onnx", threads=THREADS).backend.logits(batch)
     got = load_model(folder, "stance", backend="onnx-int8", threads=THREADS).backend.logits(batch)
     np.testing.assert_allclose(got, expected, atol=0.1)
@@ -123,6 +127,44 @@ def test_unknown_int8_weight_type_is_refused(onnx_analyzer_dir: Path, tmp_path: 
     with pytest.raises(ConfigError, match="qint8, quint8"):
         quantize_int8(onnx_analyzer_dir / "stance" / ONNX_FILE, tmp_path / INT8_FILE, weights="int4")
     assert not (tmp_path / INT8_FILE).exists()
+
+
+def test_weight_only_feed_forward(onnx_analyzer_dir: Path, tmp_path: Path) -> None:
+    """int8_ffn="weight-only": the feed-forward MatMuls become 8-bit MatMulNBits, the others stay dynamic int8."""
+    import onnx
+
+    folder = tmp_path / "stance"
+    shutil.copytree(onnx_analyzer_dir / "stance", folder)
+    quantize_int8(folder / ONNX_FILE, folder / INT8_FILE, ffn="weight-only")
+    graph = onnx.load(str(folder / INT8_FILE))
+    nbits = [node for node in graph.graph.node if node.op_type == "MatMulNBits"]
+    integer = [node.name for node in graph.graph.node if node.op_type == "MatMulInteger"]
+    assert len(nbits) == 2 * read_config(folder)["num_hidden_layers"]
+    assert all({a.name: a.i for a in node.attribute}["bits"] == 8 for node in nbits)
+    assert integer and not any("intermediate" in name or "/output/dense" in name.replace("attention/output", "")
+                               for name in integer)
+    assert not list(folder.glob("*.ffn"))  # the intermediate graph is removed
+    metadata = {prop.key: prop.value for prop in graph.metadata_props}
+    assert metadata["nlpkit.quantization"] == "dynamic-qint8-per-channel+ffn-weight-only-block128"
+    batch = _stance_batch(folder)
+    expected = load_model(folder, "stance", backend="onnx", threads=THREADS).backend.logits(batch)
+    got = load_model(folder, "stance", backend="onnx-int8", threads=THREADS).backend.logits(batch)
+    np.testing.assert_allclose(got, expected, atol=0.1)
+    initializers = {tensor.name: tensor for tensor in graph.graph.initializer}
+    assert all(initializers[node.input[1]].data_type == onnx.TensorProto.UINT8 for node in nbits)  # 8-bit weights
+
+
+def test_weight_only_needs_feed_forward_names(onnx_analyzer_dir: Path, tmp_path: Path) -> None:
+    import onnx
+
+    graph = onnx.load(str(onnx_analyzer_dir / "stance" / ONNX_FILE))
+    for number, node in enumerate(graph.graph.node):
+        node.name = f"node_{number}"
+    onnx.save(graph, str(tmp_path / ONNX_FILE))
+    with pytest.raises(ModelLoadError, match="no feed-forward MatMul"):
+        quantize_int8(tmp_path / ONNX_FILE, tmp_path / INT8_FILE, ffn="weight-only")
+    with pytest.raises(ConfigError, match="dynamic, weight-only"):
+        quantize_int8(tmp_path / ONNX_FILE, tmp_path / INT8_FILE, ffn="int4")
 
 
 def test_int8_products_are_exact_on_every_cpu() -> None:

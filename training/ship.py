@@ -38,7 +38,7 @@ from transformers import AutoModelForSequenceClassification, AutoModelForTokenCl
 
 from nlpkit.analysis.analyzer import EMBEDDED_MODELS, Analyzer
 from nlpkit.errors import ConfigError, NlpkitError
-from nlpkit.models.directory import AUTO_BACKEND_KEY, INT8_WEIGHTS, ONNX_FILE, TRAINING_RECORDS
+from nlpkit.models.directory import AUTO_BACKEND_KEY, INT8_FFN, INT8_WEIGHTS, ONNX_FILE, TRAINING_RECORDS
 from nlpkit.models.ensemble import write_ensemble_spec
 from nlpkit.models.loading import load_tokenizer
 from nlpkit.models.onnx_export import export_onnx
@@ -51,7 +51,7 @@ TRAINER_STATE = "trainer_state.json"
 
 
 def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_only: bool = False,
-         int8_weights: str = "qint8") -> Path:
+         int8_weights: str = "qint8", int8_ffn: str = "dynamic") -> Path:
     """Write ``sources`` (component name → trained model dir) as an analyzer folder at ``target``.
 
     Args:
@@ -61,6 +61,7 @@ def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_onl
         onnx_only: as ``int8`` (quantised from the float32 weights, not float16), then remove the
             PyTorch weights.
         int8_weights: weight type of the int8 graphs (see :func:`nlpkit.models.onnx_export.quantize_int8`).
+        int8_ffn: feed-forward quantisation of the int8 graphs, ``"dynamic"`` or ``"weight-only"`` (same function).
 
     Raises:
         ConfigError: ``target`` contains a source folder (it is emptied first).
@@ -75,7 +76,7 @@ def ship(sources: dict[str, Path], target: Path, *, int8: bool = False, onnx_onl
         write_component(name, source, target / name, onnx_only=onnx_only)
     Analyzer.from_pretrained(target).save_pretrained(target)
     if int8 or onnx_only:
-        export_onnx(target, target, int8=True, onnx_only=onnx_only, int8_weights=int8_weights)
+        export_onnx(target, target, int8=True, onnx_only=onnx_only, int8_weights=int8_weights, int8_ffn=int8_ffn)
         for name in sources:
             (target / name / ONNX_FILE).unlink(missing_ok=True)
             prefer_int8(target / name)
@@ -127,7 +128,7 @@ def write_checkpoint_records(checkpoint: Path, folder: Path) -> None:
 
 
 def replace_component(target: Path, name: str, source: Path, *, int8: bool = False, onnx_only: bool = False,
-                      int8_weights: str = "qint8") -> Path:
+                      int8_weights: str = "qint8", int8_ffn: str = "dynamic") -> Path:
     """Swap one component of the analyzer folder ``target`` for ``source``, leaving the others as they are.
 
     For a tier whose other component has no PyTorch checkpoint left to ship from (ONNX-only folders).
@@ -141,7 +142,7 @@ def replace_component(target: Path, name: str, source: Path, *, int8: bool = Fal
     shutil.rmtree(staging, ignore_errors=True)
     write_component(name, source, staging, onnx_only=onnx_only)
     if int8 or onnx_only:
-        export_onnx(staging, staging, int8=True, onnx_only=onnx_only, int8_weights=int8_weights)
+        export_onnx(staging, staging, int8=True, onnx_only=onnx_only, int8_weights=int8_weights, int8_ffn=int8_ffn)
         (staging / ONNX_FILE).unlink(missing_ok=True)
         prefer_int8(staging)
     shutil.rmtree(target / name)
@@ -179,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--int8-weights", choices=INT8_WEIGHTS, default="qint8",
                         help="weight type of the int8 graphs (qint8, the default, runs exactly through nlpkit on "
                              "every CPU; quint8 also in ONNX Runtime sessions without nlpkit's options)")
+    parser.add_argument("--int8-ffn", choices=INT8_FFN, default="dynamic",
+                        help="feed-forward matrices of the int8 graphs: dynamic like the rest, or weight-only "
+                             "(8-bit MatMulNBits, closer to float32 and slower)")
     parser.add_argument("--only", choices=sorted(COMPONENTS),
                         help="replace only this component of the analyzer folder --out (which must exist)")
     parser.add_argument("--ner-partner", help="NER folder (relative to the shipped ner/) to ensemble with")
@@ -191,11 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.only:
             source = {"ner": args.ner, "stance": args.stance}[args.only]
             replace_component(args.out, args.only, source, int8=args.int8, onnx_only=args.onnx_only,
-                              int8_weights=args.int8_weights)
+                              int8_weights=args.int8_weights, int8_ffn=args.int8_ffn)
             target = args.out
         else:
             target = ship({"ner": args.ner, "stance": args.stance}, args.out, int8=args.int8, onnx_only=args.onnx_only,
-                          int8_weights=args.int8_weights)
+                          int8_weights=args.int8_weights, int8_ffn=args.int8_ffn)
         if args.ner_partner:
             ensemble_component(target, "ner", args.ner_partner, args.ner_weight)
         if args.stance_partner:

@@ -23,6 +23,10 @@ ONNX_FILES = (INT8_FILE, ONNX_FILE)
 """ONNX graphs a model directory may hold (``nlpkit export-onnx``), in the order ``backend="auto"`` prefers them."""
 INT8_WEIGHTS = ("qint8", "quint8")
 """Weight types of an int8 graph (``quantize_int8``); the first is the default."""
+INT8_FFN = ("dynamic", "weight-only")
+"""How an int8 graph quantises the feed-forward matrices (``quantize_int8``): like every other matrix, int8 weights
+times int8 activations with one scale per tensor, or int8 weights only (per-block activations, closer to float32);
+the first is the default."""
 TRAINING_RECORDS = ("metrics.json", "report.txt", "config.resolved.yaml")
 """Files that say how a model folder's weights were trained; they travel with the weights when shipped or recovered."""
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json")
