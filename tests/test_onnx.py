@@ -95,6 +95,19 @@ def test_missing_and_corrupt_onnx_files(onnx_analyzer_dir: Path, tmp_path: Path)
         load_model(folder, "stance", backend="onnx")
 
 
+def test_old_onnxruntime_gets_an_upgrade_hint(onnx_analyzer_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release without an operator of the graph (onnxruntime 1.21 on 8-bit MatMulNBits) is not a damaged file."""
+    import onnxruntime
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : Exception during initialization: "
+                           "matmul_nbits.cc:114 MatMulNBits nbits_ == 4 was false. Only 4b quantization is supported")
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", refuse)
+    with pytest.raises(ModelLoadError, match=r"cannot run an operator.*1\.22 or later: `pip install -U onnxruntime`"):
+        load_model(onnx_analyzer_dir / "stance", "stance", backend="onnx-int8")
+
+
 def _stance_batch(folder: Path) -> dict[str, np.ndarray]:
     tokenizer = load_tokenizer(folder)
     encoding = tokenizer(["روسيا", "اليابان"], ["أدانت روسيا العقوبات", "رحبت اليابان بالاتفاق"], padding=True,

@@ -24,6 +24,10 @@ from nlpkit.models.rows import logits_by_row
 from nlpkit.models.tokenizer import ModelTokenizer
 
 META_PREFIX = "nlpkit."
+MIN_ONNXRUNTIME = "1.22"
+"""Oldest onnxruntime that runs every shipped graph (8-bit ``MatMulNBits``); pyproject.toml sets the same floor."""
+UNSUPPORTED_OPERATOR_MARKERS = ("MatMulNBits", "NOT_IMPLEMENTED", "Could not find an implementation", "is not supported")
+"""Substrings of ONNX Runtime's errors that mean its release lacks an operator or variant, not that the file is damaged."""
 TOKEN_TYPE_IDS = "token_type_ids"
 # Without VNNI (AVX2-only x86 CPUs), ONNX Runtime multiplies uint8 activations by int8 weights with an
 # instruction whose 16-bit sums saturate; this option makes it take an exact u8 x u8 path there instead.
@@ -72,6 +76,18 @@ def read_metadata(session: Any) -> dict[str, str]:
     return {key[len(META_PREFIX):]: value for key, value in table.items() if key.startswith(META_PREFIX)}
 
 
+def unreadable_graph_error(path: Path, error: Exception, version: str) -> ModelLoadError:
+    """The error for a graph ONNX Runtime cannot open: an operator its release lacks, or a damaged file."""
+    detail = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    if any(marker in str(error) for marker in UNSUPPORTED_OPERATOR_MARKERS):
+        return ModelLoadError(
+            f"onnxruntime {version} cannot run an operator of {path} ({detail[:300]}); nlpkit's graphs need "
+            f"onnxruntime {MIN_ONNXRUNTIME} or later: `pip install -U onnxruntime`."
+        )
+    return ModelLoadError(f"{path} is not a readable ONNX model ({detail}); re-export it with "
+                          f"`nlpkit export-onnx {path.parent} {path.parent}`.")
+
+
 class OnnxBackend:
     """Run an exported model with ONNX Runtime on CPU (implements :class:`nlpkit.models.backend.Backend`)."""
 
@@ -107,10 +123,7 @@ class OnnxBackend:
             self.session = ort.InferenceSession(str(self.path), sess_options=session_options(threads),
                                                 providers=["CPUExecutionProvider"])
         except Exception as error:  # onnxruntime raises its own pybind exception types
-            raise ModelLoadError(
-                f"{self.path} is not a readable ONNX model ({type(error).__name__}: {str(error).splitlines()[0]}); "
-                f"re-export it with `nlpkit export-onnx {self.path.parent} {self.path.parent}`."
-            ) from None
+            raise unreadable_graph_error(self.path, error, ort.__version__) from None
         self.input_names = [node.name for node in self.session.get_inputs()]
         self.metadata = read_metadata(self.session)
         if tokenizer is None:
