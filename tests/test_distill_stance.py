@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from nlpkit.errors import ConfigError
+
 import training.distill_stance as module
 from training.config import SourceConfig
-from training.distill_stance import distill, held_out, roundrobin
+from training.distill_stance import distill, held_out, relabel, roundrobin
 from training.mine_stance import dedupe_key
 from training.sources import load_source
 
@@ -83,3 +85,33 @@ def test_silver_pairs_skip_held_out_text_and_resume(corpus_dir: Path, tiny_stanc
     assert '"KEPT"' in shards[0].read_text(encoding="utf-8")  # finished shards are not redone
     dataset = load_source(SourceConfig(name=str(out / "shard_001.jsonl")), "stance", None)
     assert len(dataset) > 0 and set(dataset["label"]) <= {"FAVOR", "AGAINST", "NONE"}
+
+
+def test_relabel_keeps_the_pairs_and_resumes(tiny_stance_dir: Path, tmp_path: Path) -> None:
+    """A later self-training round: the same pairs, the new teacher's labels, finished shards kept."""
+    source, out = tmp_path / "round1", tmp_path / "round2"
+    source.mkdir()
+    pairs = [{"target": "روسيا", "text": BODY.split(". ")[0], "holder": None, "doc_id": "ant:new-1", "corpus": "ant",
+              "licence": "Apache-2.0", "id": "silver-000-0000", "label": "OLD", "source": "silver_stance",
+              "probs": {"OLD": 1.0}},
+             {"target": "اليابان", "text": BODY.split(". ")[1], "holder": "الوزارة", "doc_id": "ant:new-1",
+              "corpus": "ant", "licence": "Apache-2.0", "id": "silver-000-0001", "label": "OLD",
+              "source": "silver_stance", "probs": {"OLD": 1.0}}]
+    for number in range(2):
+        (source / f"shard_{number:03d}.jsonl").write_text(
+            "\n".join(json.dumps(row, ensure_ascii=False) for row in pairs) + "\n", encoding="utf-8")
+    joined = relabel(source, out, teacher=str(tiny_stance_dir))
+    rows = [json.loads(line) for line in joined.read_text(encoding="utf-8").splitlines()]
+    assert [(row["target"], row["text"], row["holder"]) for row in rows] == \
+        [(row["target"], row["text"], row["holder"]) for row in pairs] * 2
+    assert all(row["label"] in ("FAVOR", "AGAINST", "NONE") and set(row["probs"]) == {"FAVOR", "AGAINST", "NONE"}
+               for row in rows)
+    assert [row["id"] for row in rows] == ["silver-000-0000", "silver-000-0001", "silver-001-0000", "silver-001-0001"]
+    (out / "shard_000.jsonl").write_text((out / "shard_000.jsonl").read_text(encoding="utf-8").replace(
+        rows[0]["label"], "KEPT", 1), encoding="utf-8")
+    relabel(source, out, teacher=str(tiny_stance_dir))
+    assert '"KEPT"' in (out / "silver.jsonl").read_text(encoding="utf-8")  # finished shards are not redone
+    with pytest.raises(ConfigError, match="no shard"):
+        relabel(tmp_path / "empty", out, teacher=str(tiny_stance_dir))
+    with pytest.raises(ConfigError, match="another folder"):
+        relabel(source, source, teacher=str(tiny_stance_dir))

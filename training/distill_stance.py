@@ -17,6 +17,9 @@
    after the shard that reaches ``--pairs``. ``silver.jsonl`` joins them in the stance schema
    (``id target text label holder source``, plus ``probs doc_id corpus licence``), ready for
    ``data.train`` in a config. SaudiNewsNet rows are research-only (CC BY-NC-SA 4.0), as in news_stance.
+
+``--relabel-from DIR`` keeps the pairs of an earlier run's shards and labels them again with ``--teacher``
+(a later round of self-training with a better model), shard by shard and resumable like the first run.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ logger = logging.getLogger("training")
 MAX_WORDS = 80
 HELD_OUT = ("dev", "test")
 DEFAULT_TEACHER = "nlpkit/resources/models/accurate/stance"
+PAIR_KEYS = ("target", "text", "holder", "doc_id", "corpus", "licence")
+"""What a pair is, before a teacher labels it."""
 
 
 def held_out() -> tuple[set[str], set[str], set[tuple[str, str]]]:
@@ -145,6 +150,34 @@ def distill(out: Path, pairs: int, *, corpora: Sequence[str] = ("ant", "saudinew
     return joined
 
 
+def relabel(source: Path, out: Path, *, teacher: str = DEFAULT_TEACHER) -> Path:
+    """Label the pairs of ``source``'s shards again with ``teacher`` into ``out``; return ``out/silver.jsonl``.
+
+    Raises:
+        ConfigError: ``source`` has no shards, or is ``out`` itself.
+    """
+    shards = sorted(source.glob("shard_*.jsonl"))
+    if not shards:
+        raise ConfigError(f"--relabel-from {source}: no shard_*.jsonl files there; write them with --out first.")
+    if source.resolve() == out.resolve():
+        raise ConfigError("--relabel-from must be another folder than --out (the earlier labels would be overwritten).")
+    out.mkdir(parents=True, exist_ok=True)
+    model = load_stance(teacher, batch_size=64)
+    for number, path in enumerate(shards):
+        target = out / path.name
+        if target.exists():
+            continue
+        started = time.perf_counter()
+        rows = [{key: row[key] for key in PAIR_KEYS if key in row} for row in read_jsonl(path)]
+        write_jsonl(target, label(model, rows, number))
+        logger.info("shard %d: %d pairs relabelled in %.0f s", number, len(rows), time.perf_counter() - started)
+    joined = out / "silver.jsonl"
+    rows = [row for path in sorted(out.glob("shard_*.jsonl")) for row in read_jsonl(path)]
+    write_jsonl(joined, rows)
+    logger.info("%d silver pairs in %s", len(rows), joined)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI: write the silver shards; exit code 2 with one line on a missing model or data file."""
     parser = argparse.ArgumentParser(prog="python -m training.distill_stance", description=__doc__.splitlines()[0])
@@ -154,13 +187,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--shard-docs", type=int, default=200, help="documents per shard")
     parser.add_argument("--teacher", default=DEFAULT_TEACHER, help="stance model folder that labels the pairs")
     parser.add_argument("--pairs-from", default="fast", help="analyzer that finds the pairs (tier name or folder)")
+    parser.add_argument("--relabel-from", type=Path, help="label the pairs of this earlier run's shards again instead")
     args = parser.parse_args(argv)
     if args.pairs < 1 or args.shard_docs < 1:
         return fail(ConfigError("--pairs and --shard-docs must be at least 1."))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     try:
-        distill(args.out, args.pairs, corpora=args.corpus or ("ant", "saudinewsnet"), shard_docs=args.shard_docs,
-                teacher=args.teacher, pairs_from=args.pairs_from)
+        if args.relabel_from:
+            relabel(args.relabel_from, args.out, teacher=args.teacher)
+        else:
+            distill(args.out, args.pairs, corpora=args.corpus or ("ant", "saudinewsnet"), shard_docs=args.shard_docs,
+                    teacher=args.teacher, pairs_from=args.pairs_from)
     except NlpkitError as error:
         return fail(error)
     return 0
