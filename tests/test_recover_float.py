@@ -15,14 +15,15 @@ from nlpkit.models.onnx_export import export_onnx  # noqa: E402
 from training.recover_float import main, recover  # noqa: E402
 
 
-@pytest.mark.parametrize(("fixture", "weights"),
-                         [("tiny_ner_dir", "qint8"), ("tiny_stance_dir", "qint8"), ("tiny_stance_dir", "quint8")])
+@pytest.mark.parametrize(("fixture", "weights", "ffn"),
+                         [("tiny_ner_dir", "qint8", "dynamic"), ("tiny_stance_dir", "qint8", "dynamic"),
+                          ("tiny_stance_dir", "quint8", "dynamic"), ("tiny_stance_dir", "qint8", "weight-only")])
 def test_recovered_weights_are_the_float_weights_within_a_quantisation_step(
-        fixture: str, weights: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+        fixture: str, weights: str, ffn: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     import transformers
 
     source: Path = request.getfixturevalue(fixture)
-    shipped = export_onnx(source, tmp_path / "shipped", int8=True, onnx_only=True, int8_weights=weights)
+    shipped = export_onnx(source, tmp_path / "shipped", int8=True, onnx_only=True, int8_weights=weights, int8_ffn=ffn)
     (shipped / "metrics.json").write_text('{"steps": 7}\n', encoding="utf-8")
     assert not list(shipped.glob("*.safetensors"))
     out = recover(shipped, tmp_path / "recovered")
@@ -35,7 +36,7 @@ def test_recovered_weights_are_the_float_weights_within_a_quantisation_step(
     assert set(before) == set(after)
     for name, value in before.items():
         spread = float(value.abs().max()) if value.numel() else 0.0
-        # int8 per output channel (or uint8 per table): an error of at most one step of 2 * max / 255
+        # int8 per output channel (or uint8 per table, or 8-bit per block of a row): at most one step of 2 * max / 255
         assert float((after[name] - value).abs().max()) <= 2 * spread / 255 + 1e-6, name
     assert "classifier.weight" in after and not torch.equal(after["classifier.weight"], torch.zeros_like(after["classifier.weight"]))
 

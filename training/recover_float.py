@@ -6,7 +6,9 @@ An ONNX-only tier ships ``model.int8.onnx`` without PyTorch weights. Its graph s
 weight: LayerNorms and biases in float32 under their PyTorch names (``model.<parameter>``), the
 matrices as per-channel int8 with a scale and zero point per output column (``MatMulInteger``,
 named after the module that owns it: ``/model/bert/encoder/layer.0/attention/self/query/...``),
-and the embedding tables as uint8 with one scale and zero point (``Gather`` + ``DequantizeLinear``).
+and the embedding tables as uint8 with one scale and zero point (``Gather`` + ``DequantizeLinear``);
+feed-forward matrices exported with ``--int8-ffn weight-only`` are 8-bit ``MatMulNBits`` blocks with one scale
+per block of each output row.
 Dequantised — ``(q - zero_point) * scale``, matrices transposed back to ``nn.Linear`` layout — they
 load into the folder's own architecture with nothing missing. The result differs from the lost
 float32 weights by at most half a quantisation step per weight and scores as they did (the
@@ -22,6 +24,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +46,22 @@ def dequantized(initializers: dict[str, np.ndarray], name: str) -> np.ndarray:
         raise ModelLoadError(f"{name} has no {base + SCALE} / {base + ZERO_POINT} beside it; "
                              "is this an onnxruntime quantize_dynamic graph?") from None
     return ((initializers[name].astype(np.float32) - zero.astype(np.float32)) * scale).astype(np.float32)
+
+
+def dequantized_nbits(node: Any, initializers: dict[str, np.ndarray]) -> np.ndarray:
+    """The ``[N, K]`` (``nn.Linear``) float weight of a ``MatMulNBits`` node: ``(q - zero_point) * block scale``.
+
+    Raises:
+        ModelLoadError: a bit width other than 8, or an explicit zero-point input (nlpkit writes neither).
+    """
+    attributes = {attribute.name: attribute.i for attribute in node.attribute}
+    if attributes.get("bits") != 8 or (len(node.input) > 3 and node.input[3]):
+        raise ModelLoadError(f"{node.name}: only symmetric 8-bit MatMulNBits weights can be recovered "
+                             f"(bits={attributes.get('bits')}).")
+    rows, columns, block = attributes["N"], attributes["K"], attributes["block_size"]
+    quantized = initializers[node.input[1]].reshape(rows, -1, block).astype(np.float32)
+    scales = initializers[node.input[2]].reshape(rows, -1, 1)
+    return np.ascontiguousarray(((quantized - 128.0) * scales).reshape(rows, -1)[:, :columns])
 
 
 def module_path(node_name: str) -> str:
@@ -76,6 +95,8 @@ def state_dict_from_onnx(path: Path) -> dict[str, np.ndarray]:
         weights = [name for name in node.input if name in initializers]
         if node.op_type in ("MatMul", "MatMulInteger") and node.input[1] in initializers:
             state[module + ".weight"] = np.ascontiguousarray(value(node.input[1]).T)
+        elif node.op_type == "MatMulNBits":
+            state[module + ".weight"] = dequantized_nbits(node, initializers)
         elif node.op_type == "Gather" and node.input[0] in initializers and node.input[0].startswith(PREFIX):
             state[module + ".weight"] = value(node.input[0])
         elif node.op_type == "LayerNormalization":
