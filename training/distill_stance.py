@@ -144,9 +144,15 @@ def distill(out: Path, pairs: int, *, corpora: Sequence[str] = ("ant", "saudinew
                         time.perf_counter() - started)
         total += len(rows)
         shard += 1
+    return join_shards(out)
+
+
+def join_shards(out: Path) -> Path:
+    """Join ``out``'s shards, in order, into ``out/silver.jsonl`` and return it."""
     joined = out / "silver.jsonl"
-    write_jsonl(joined, [row for path in sorted(out.glob("shard_*.jsonl")) for row in read_jsonl(path)])
-    logger.info("%d silver pairs in %s", total, joined)
+    rows = [row for path in sorted(out.glob("shard_*.jsonl")) for row in read_jsonl(path)]
+    write_jsonl(joined, rows)
+    logger.info("%d silver pairs in %s", len(rows), joined)
     return joined
 
 
@@ -171,11 +177,7 @@ def relabel(source: Path, out: Path, *, teacher: str = DEFAULT_TEACHER) -> Path:
         rows = [{key: row[key] for key in PAIR_KEYS if key in row} for row in read_jsonl(path)]
         write_jsonl(target, label(model, rows, number))
         logger.info("shard %d: %d pairs relabelled in %.0f s", number, len(rows), time.perf_counter() - started)
-    joined = out / "silver.jsonl"
-    rows = [row for path in sorted(out.glob("shard_*.jsonl")) for row in read_jsonl(path)]
-    write_jsonl(joined, rows)
-    logger.info("%d silver pairs in %s", len(rows), joined)
-    return joined
+    return join_shards(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

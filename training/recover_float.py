@@ -55,13 +55,15 @@ def dequantized_nbits(node: Any, initializers: dict[str, np.ndarray]) -> np.ndar
         ModelLoadError: a bit width other than 8, or an explicit zero-point input (nlpkit writes neither).
     """
     attributes = {attribute.name: attribute.i for attribute in node.attribute}
-    if attributes.get("bits") != 8 or (len(node.input) > 3 and node.input[3]):
+    bits = attributes.get("bits")
+    if bits != 8 or (len(node.input) > 3 and node.input[3]):
         raise ModelLoadError(f"{node.name}: only symmetric 8-bit MatMulNBits weights can be recovered "
-                             f"(bits={attributes.get('bits')}).")
+                             f"(bits={bits}).")
     rows, columns, block = attributes["N"], attributes["K"], attributes["block_size"]
     quantized = initializers[node.input[1]].reshape(rows, -1, block).astype(np.float32)
     scales = initializers[node.input[2]].reshape(rows, -1, 1)
-    return np.ascontiguousarray(((quantized - 128.0) * scales).reshape(rows, -1)[:, :columns])
+    zero_point = 2.0 ** (bits - 1)  # the implicit zero point of symmetric MatMulNBits weights
+    return np.ascontiguousarray(((quantized - zero_point) * scales).reshape(rows, -1)[:, :columns])
 
 
 def module_path(node_name: str) -> str:

@@ -184,7 +184,9 @@ def quantize_int8(fp32_path: Path, int8_path: Path, metadata: dict[str, str] | N
             source.unlink(missing_ok=True)
     if metadata is None:
         metadata = {prop.key: prop.value for prop in onnx.load(str(fp32_path)).metadata_props}
-    scheme = f"dynamic-{weights}-per-channel" + ("+ffn-weight-only-block128" if ffn == "weight-only" else "")
+    scheme = f"dynamic-{weights}-per-channel"
+    if ffn == "weight-only":
+        scheme += f"+ffn-weight-only-block{WEIGHT_ONLY_BLOCK}"
     _write_metadata(int8_path, {**metadata, f"{META_PREFIX}quantization": scheme})
     return int8_path
 
