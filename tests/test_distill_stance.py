@@ -74,11 +74,11 @@ def test_silver_pairs_skip_held_out_text_and_resume(corpus_dir: Path, tiny_stanc
     assert len(shards) == 3  # one document a shard: new-1, the Saudi article, new-3
     assert "ant:new-3" in {row["doc_id"] for row in rows}
 
-    documents, _, annotated = held_out()
-    monkeypatch.setattr(module, "held_out", lambda: (documents, set(), annotated))
+    documents, _, _ = held_out()
+    monkeypatch.setattr(module, "held_out", lambda: (documents, set(), set()))
     unfiltered = distill(tmp_path / "unfiltered", 1000, shard_docs=1, teacher=str(tiny_stance_dir))
     texts = {dedupe_key(json.loads(line)["text"]) for line in unfiltered.read_text(encoding="utf-8").splitlines()}
-    assert dedupe_key(test_row["text"]) in texts  # the sentence filter above is what kept it out
+    assert dedupe_key(test_row["text"]) in texts  # the sentence filters above are what kept it out
     kept = shards[0].read_text(encoding="utf-8").replace('"NONE"', '"KEPT"').replace('"FAVOR"', '"KEPT"')
     shards[0].write_text(kept.replace('"AGAINST"', '"KEPT"'), encoding="utf-8")
     distill(out, 1000, shard_docs=1, teacher=str(tiny_stance_dir))
@@ -115,3 +115,15 @@ def test_relabel_keeps_the_pairs_and_resumes(tiny_stance_dir: Path, tmp_path: Pa
         relabel(tmp_path / "empty", out, teacher=str(tiny_stance_dir))
     with pytest.raises(ConfigError, match="another folder"):
         relabel(source, source, teacher=str(tiny_stance_dir))
+
+
+def test_join_leaves_out_sentences_annotated_since(tmp_path: Path) -> None:
+    """A batch annotated from these very pairs replaces the teacher's labels, whatever the target's name."""
+    with open("training/data/news_stance/news_stance.jsonl", encoding="utf-8") as handle:
+        gold = next(row for row in map(json.loads, handle) if row["split"] == "train")
+    pairs = [{"target": "اسم آخر", "text": gold["text"], "holder": None, "doc_id": gold["doc_id"], "label": "NONE"},
+             {"target": "روسيا", "text": BODY.split(". ")[0], "holder": None, "doc_id": "ant:new-1", "label": "NONE"}]
+    (tmp_path / "shard_000.jsonl").write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in pairs) + "\n",
+                                              encoding="utf-8")
+    rows = [json.loads(line) for line in module.join_shards(tmp_path).read_text(encoding="utf-8").splitlines()]
+    assert [row["text"] for row in rows] == [pairs[1]["text"]]

@@ -190,3 +190,40 @@ def test_model_guided_selection_refuses_dev_or_test_pairs(root: Path, capsys: py
               "--out", str(root / "candidates_extra9.jsonl")])
     assert stop.value.code == 2
     assert "--select-with chooses train pairs only" in capsys.readouterr().err
+
+
+def test_candidates_from_the_pairs_analyze_asked(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--from-pairs: party targets of open documents, with the teacher's polar score, title and sentence index."""
+    import lzma
+
+    from training.mine_stance import ExtraFilter, _party_table, candidates_from_pairs
+
+    polar = "وانتقدت الحكومة الإيرانية بشدة قرار الولايات المتحدة فرض عقوبات جديدة على شركات النفط في البلاد اليوم."
+    plain = "وقالت مصادر إن وفدا من رجال الأعمال زار إيران الأسبوع الماضي ضمن جولة تشمل عدة دول في المنطقة."
+    text = f"طهران تنتقد\n\n{polar} {plain}"
+    folder = tmp_path / "data" / "corpus"
+    folder.mkdir(parents=True)
+    with lzma.open(folder / "ant_news.jsonl.xz", "wt", encoding="utf-8") as handle:
+        for doc in ("new", "2"):  # ant:2 holds a test pair in the fixture's candidates
+            handle.write(json.dumps({"id": doc, "category": "politic", "title": "طهران تنتقد",
+                                     "text": text.split("\n\n", 1)[1]}, ensure_ascii=False) + "\n")
+    monkeypatch.setenv("NLPKIT_DATA", str(tmp_path / "data"))
+
+    def pair(target: str, sentence: str, doc: str, favor: float, against: float, holder: str | None = None) -> dict:
+        return {"target": target, "text": sentence, "holder": holder, "doc_id": doc, "corpus": "ant",
+                "probs": {"FAVOR": favor, "AGAINST": against, "NONE": 1 - favor - against}}
+
+    silver = tmp_path / "silver.jsonl"
+    _write(silver, [pair("الولايات المتحدة", polar, "ant:new", 0.1, 0.7, "الحكومة الإيرانية"),
+                    pair("إيران", polar, "ant:new", 0.1, 0.1, "الحكومة الإيرانية"),  # the holder speaks for it
+                    pair("إيران", plain, "ant:new", 0.05, 0.05),
+                    pair("رجال الأعمال", plain, "ant:new", 0.0, 0.0),          # not a party
+                    pair("الولايات المتحدة", polar, "ant:2", 0.1, 0.7)])       # a test document stays closed
+    extra = ExtraFilter.from_candidates([root / "candidates.jsonl"], "train")
+    candidates, scores = candidates_from_pairs(silver, _party_table(), extra)
+    assert [(c.target, c.doc_id, c.sentence_index, c.title) for c in candidates] == [
+        ("الولايات المتحدة", "ant:new", 1, "طهران تنتقد"), ("إيران", "ant:new", 2, "طهران تنتقد")]
+    assert scores == pytest.approx([0.8, 0.1])
+    assert candidates[0].region == "US" and candidates[0].licence == "Apache-2.0"
+    assert extra.dropped["pair:not_a_party"] == 1 and extra.dropped["pair:mined_before"] == 1
+    assert extra.dropped["pair:target_noise"] == 1

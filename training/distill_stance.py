@@ -148,11 +148,19 @@ def distill(out: Path, pairs: int, *, corpora: Sequence[str] = ("ant", "saudinew
 
 
 def join_shards(out: Path) -> Path:
-    """Join ``out``'s shards, in order, into ``out/silver.jsonl`` and return it."""
+    """Join ``out``'s shards, in order, into ``out/silver.jsonl`` and return it.
+
+    Pairs whose sentence has been annotated in news_stance since the shards were written (a batch
+    mined from these very pairs, ``training.mine_stance --from-pairs``) are left out: the gold labels
+    replace the teacher's there, whatever name the annotator gave the target.
+    """
     joined = out / "silver.jsonl"
+    annotated = {sentence for _, sentence in held_out()[2]}
     rows = [row for path in sorted(out.glob("shard_*.jsonl")) for row in read_jsonl(path)]
-    write_jsonl(joined, rows)
-    logger.info("%d silver pairs in %s", len(rows), joined)
+    kept = [row for row in rows if dedupe_key(row["text"]) not in annotated]
+    write_jsonl(joined, kept)
+    logger.info("%d silver pairs in %s (%d left out: their sentence is annotated)", len(kept), joined,
+                len(rows) - len(kept))
     return joined
 
 

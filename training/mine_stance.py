@@ -682,6 +682,65 @@ def run_ner(docs: Sequence[Prefiltered], table: dict[str, Party], log: bool = Tr
     return candidates
 
 
+def candidates_from_pairs(path: Path, table: dict[str, Party], extra: ExtraFilter, every: int = 1
+                          ) -> tuple[list[Candidate], list[float]]:
+    """Candidates from the (target, sentence) pairs that ``analyze()`` asked, with the teacher's P(FAVOR) + P(AGAINST).
+
+    ``path`` is a silver file of :mod:`training.distill_stance` (``target text holder doc_id corpus probs``):
+    real questions of the library rather than keyword-mined ones, already scored by the model that labelled
+    them. The miner's rules still apply: closed documents and sentences mined before are skipped, so are
+    sentences of other than 8–60 words and sport and market sentences (:func:`sentence_noise`; a sentence
+    without an event word stays, since the model's false positions are there too); the target must be a party
+    (:func:`entity_party`, canonicalised), and one of its mentions must pass :func:`mention_noise`; a holder
+    that speaks for the target drops the pair. Titles and sentence indices come from the corpora.
+    """
+    from nlpkit.analysis.targets import Target
+
+    nisba_keys = _nisba_keys(table)
+    kept: list[tuple[dict[str, object], Party]] = []
+    seen: set[tuple[str, str]] = set()
+    for row in read_jsonl(path):
+        sentence, doc_id = str(row["text"]), str(row["doc_id"])
+        holder = row.get("holder")
+        if doc_id in extra.documents or dedupe_key(sentence) in extra.sentences:
+            extra.dropped["pair:mined_before"] += 1
+            continue
+        if not MIN_WORDS <= len(sentence.split()) <= MAX_WORDS or sentence_noise(sentence) in ("sport", "economy"):
+            extra.dropped["pair:sentence"] += 1
+            continue
+        party = next(filter(None, (entity_party(str(row["target"]), label, table, nisba_keys)
+                                   for label in ("LOC", "ORG", "PER"))), None)
+        start = sentence.find(str(row["target"]))
+        if party is None or start < 0 or (party.name, dedupe_key(sentence)) in seen:
+            extra.dropped["pair:not_a_party"] += 1
+            continue
+        if Target(party.name).is_holder(holder) or _same_party(party.name, holder, table) \
+                or mention_noise(sentence, start, start + len(str(row["target"])), party, table) is not None:
+            extra.dropped["pair:target_noise"] += 1
+            continue
+        seen.add((party.name, dedupe_key(sentence)))
+        kept.append((row, party))
+    wanted = {str(row["doc_id"]) for row, _ in kept}
+    documents: dict[str, tuple[str, str, list[tuple[int, int]]]] = {}
+    for corpus in sorted({str(row["corpus"]) for row, _ in kept}):
+        for doc_id, title, text in iter_documents(corpus, None, every):
+            if doc_id in wanted:
+                documents[doc_id] = (title, text, split_sentences(text))
+    candidates, polar = [], []
+    for row, party in kept:
+        title, text, sentences = documents.get(str(row["doc_id"]), ("", "", []))
+        index = next((i for i, (start, end) in enumerate(sentences) if text[start:end].strip() == row["text"]), None)
+        if index is None:
+            extra.dropped["pair:not_in_corpus"] += 1
+            continue
+        probs = row["probs"]
+        candidates.append(Candidate(str(row["doc_id"]), str(row["corpus"]), CORPORA[str(row["corpus"])]["licence"], title,
+                                    index, str(row["text"]), party.name, row.get("holder"), event_cue(str(row["text"])),
+                                    party.region))
+        polar.append(float(probs["FAVOR"]) + float(probs["AGAINST"]))
+    return candidates, polar
+
+
 def _same_party(target: str, holder: str | None, table: dict[str, Party]) -> bool:
     """True when the holder is the target party itself under another name («موسكو» for «روسيا»)."""
     if holder is None:
@@ -895,6 +954,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="with --select-with: share of the batch from pairs the model finds likely polar")
     parser.add_argument("--polar-threshold", type=float, default=0.3,
                         help="with --select-with: P(FAVOR) + P(AGAINST) from which a pair counts as likely polar")
+    parser.add_argument("--from-pairs", type=Path, default=None, metavar="SILVER",
+                        help="with --extra --reuse-documents train: candidates from the pairs analyze() asked "
+                             "(a training.distill_stance silver.jsonl), chosen by its teacher's scores as --select-with does")
     parser.add_argument("--oversample", type=float, default=OVERSAMPLE,
                         help="NER on about this many prefiltered sentences per wanted pair")
     args = parser.parse_args(argv)
@@ -931,6 +993,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = _party_table()
     if args.saudinewsnet_every < 1:
         parser.error("--saudinewsnet-every must be at least 1")
+    if args.from_pairs is not None:
+        if extra is None or args.reuse_documents != "train" or args.select_with is not None:
+            parser.error("--from-pairs mines train pairs: use it with --extra --reuse-documents train --test 0 --dev 0 "
+                         "and without --select-with (the pairs carry their teacher's scores)")
+        candidates, polar = candidates_from_pairs(args.from_pairs, table, extra, args.saudinewsnet_every)
+        print(f"candidates from {args.from_pairs}: {len(candidates)} pairs, "
+              f"{sum(p >= args.polar_threshold for p in polar)} likely polar, {time.time() - started:.0f}s",
+              file=sys.stderr, flush=True)
+        sample = select_by_model(candidates, polar, total, random.Random(args.seed + 1), args.polar_share,
+                                 args.polar_threshold)
+        return write_batch(args, sample, candidates, polar, extra, test, dev, first_id, first_shard, shard_count, started)
     docs = prefilter(corpora, args.max_docs, table, extra, args.saudinewsnet_every)
     print(f"prefilter: {len(docs)} documents, {sum(len(d.keep) for d in docs)} sentences, "
           f"{time.time() - started:.0f}s", file=sys.stderr, flush=True)
@@ -952,11 +1025,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sample = stratify_weighted(candidates, total, random.Random(args.seed + 1))
     else:
         sample = stratify(candidates, total, random.Random(args.seed + 1))
+    return write_batch(args, sample, candidates, polar, extra, test, dev, first_id, first_shard, shard_count, started)
+
+
+def write_batch(args: argparse.Namespace, sample: list[Candidate], candidates: Sequence[Candidate],
+                polar: Sequence[float] | None, extra: ExtraFilter | None, test: int, dev: int, first_id: int,
+                first_shard: int, shard_count: int, started: float) -> int:
+    """Split the chosen pairs, write the candidate file and its shards, and print the batch's summary."""
     ordered = assign_splits(sample, random.Random(args.seed + 2), test, dev, first_id)
     write_jsonl(args.out, [_row(item) for item in ordered])
-    shards = write_shards(ordered, shard_dir, random.Random(args.seed + 3), shard_count, first_shard)
+    shards = write_shards(ordered, args.out.parent / "shards", random.Random(args.seed + 3), shard_count, first_shard)
     if not args.extra:
-        write_jsonl(shard_dir / "double.jsonl", double_set(shards, random.Random(args.seed + 4)))
+        write_jsonl(args.out.parent / "shards" / "double.jsonl", double_set(shards, random.Random(args.seed + 4)))
     summary = {
         "pairs": len(ordered),
         "ids": f"{ordered[0].id}..{ordered[-1].id}" if ordered else "",
