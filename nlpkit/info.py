@@ -19,6 +19,7 @@ from nlpkit._version import __version__
 from nlpkit.analysis.analyzer import DEFAULT_TIER, TIERS, resolve_model_dirs
 from nlpkit.errors import NlpkitError
 from nlpkit.models.backend import choose_backend
+from nlpkit.models.directory import QUANTIZATION_KEY, read_config
 from nlpkit.models.ensemble import ENSEMBLE_FILE, member_backends, read_ensemble_spec
 
 PACKAGES = ("onnxruntime", "tokenizers", "numpy", "typer", "torch", "transformers", "datasets", "accelerate",
@@ -50,14 +51,24 @@ def resolved_backend(directory: Path, backend: str) -> dict[str, str | None]:
         return {"backend": None, "problem": str(error)}
 
 
+def int8_scheme(directory: Path) -> str | None:
+    """How the folder's int8 graph was quantised, as its ``config.json`` records it (``None``: not recorded)."""
+    try:
+        return read_config(directory).get(QUANTIZATION_KEY)
+    except NlpkitError:
+        return None
+
+
 def component_members(directory: Path, task: str, backend: str = "auto") -> list[dict[str, Any]]:
-    """The models of one component (one, or an ensemble's members) with weight and resolved backend."""
+    """The models of one component (one, or an ensemble's members) with weight, resolved backend and int8 scheme."""
     if not (directory / ENSEMBLE_FILE).is_file():
-        return [{"path": str(directory), "weight": 1.0, **resolved_backend(directory, backend)}]
+        return [{"path": str(directory), "weight": 1.0, **resolved_backend(directory, backend),
+                 "int8": int8_scheme(directory)}]
     spec = read_ensemble_spec(directory, task)
     folders = [directory / entry["path"] for entry in spec["members"]]
     kinds = member_backends(folders, backend) if backend == "auto" else [backend] * len(folders)
-    return [{"path": os.path.normpath(folder), "weight": float(entry.get("weight", 1.0)), **resolved_backend(folder, kind)}
+    return [{"path": os.path.normpath(folder), "weight": float(entry.get("weight", 1.0)), **resolved_backend(folder, kind),
+             "int8": int8_scheme(folder)}
             for folder, entry, kind in zip(folders, spec["members"], kinds, strict=True)]
 
 
@@ -101,7 +112,8 @@ def format_info(report: dict[str, Any]) -> str:
             members = model[task] or []
             for member in members:
                 weight = f"  weight {member['weight']:.2f}" if len(members) > 1 else ""
-                lines.append(f"  {task:<7} {member['backend'] or 'cannot run':<10}{weight}  {member['path']}")
+                scheme = f"  ({member['int8']})" if member.get("int8") and member["backend"] == "onnx-int8" else ""
+                lines.append(f"  {task:<7} {member['backend'] or 'cannot run':<10}{weight}  {member['path']}{scheme}")
                 if member["problem"]:
                     lines.append(f"          {member['problem']}")
     return "\n".join(lines)

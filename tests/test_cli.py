@@ -185,6 +185,10 @@ def test_info_reports_the_tiers_and_their_backends() -> None:
     assert [member["weight"] for member in ner] == [0.5, 0.5] and ner[1]["path"] == tiers["fast"]["ner"][0]["path"]
     for model in tiers.values():  # both tiers run their int8 graphs, with or without PyTorch installed
         assert {member["backend"] for member in model["ner"] + model["stance"]} == {"onnx-int8"}
+    assert tiers["accurate"]["stance"][0]["int8"] == "dynamic-qint8-per-channel+ffn-weight-only-block128"
+    assert ner[0]["int8"] == "dynamic-qint8-per-channel"
+    code, out, err = run("info", "--model", "accurate")
+    assert code == 0 and "(dynamic-qint8-per-channel+ffn-weight-only-block128)" in out, err
 
 
 def test_info_says_why_a_backend_cannot_run(tiny_analyzer_dir: Path) -> None:

@@ -12,7 +12,7 @@ from conftest import THREADS
 from nlpkit.analysis.analyzer import Analyzer
 from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.backend import make_backend
-from nlpkit.models.directory import INT8_FILE, ONNX_FILE, read_config
+from nlpkit.models.directory import INT8_FILE, ONNX_FILE, QUANTIZATION_KEY, read_config
 from nlpkit.models.loading import load_model, load_tokenizer
 from nlpkit.models.onnx import OnnxBackend
 from nlpkit.models.onnx_export import export_onnx, quantize_int8
@@ -29,6 +29,7 @@ def test_export_writes_loadable_model_dirs(onnx_analyzer_dir: Path) -> None:
         folder = onnx_analyzer_dir / part
         assert (folder / ONNX_FILE).is_file() and (folder / INT8_FILE).is_file()
         assert (folder / "config.json").is_file() and (folder / "tokenizer.json").is_file()
+        assert read_config(folder)[QUANTIZATION_KEY] == "dynamic-qint8-per-channel"  # what `nlpkit info` shows
         backend = OnnxBackend(folder, threads=THREADS)
         assert backend.metadata["max_length"] == "128"
         assert int(backend.metadata["embedding_rows"]) == int(backend.metadata["tokenizer_size"])

@@ -40,6 +40,9 @@ AUTO_BACKEND_KEY = "nlpkit_auto_backend"
 """``config.json`` key naming the ONNX graph that ``backend="auto"`` runs even where PyTorch is installed
 (``"onnx-int8"`` or ``"onnx"``). The shipped tiers set it, so a tier gives the same results, at its measured
 speed, on the base install and on the PyTorch install; ``backend="torch"`` still runs the PyTorch weights."""
+QUANTIZATION_KEY = "nlpkit_int8_quantization"
+"""``config.json`` key recording how ``model.int8.onnx`` was quantised (the scheme that the graph's own
+``nlpkit.quantization`` metadata names), so that ``nlpkit info`` can tell it without loading the graph."""
 BACKEND_GRAPHS = {"onnx-int8": INT8_FILE, "onnx": ONNX_FILE}
 """The ONNX file each ONNX backend name reads."""
 SAFETENSORS_HEADER_LIMIT = 100_000_000

@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nlpkit.errors import ConfigError, ModelLoadError
-from nlpkit.models.directory import INT8_FFN, INT8_FILE, INT8_WEIGHTS, ONNX_FILE, WEIGHT_FILES, read_config
+from nlpkit.models.directory import (
+    INT8_FFN,
+    INT8_FILE,
+    INT8_WEIGHTS,
+    ONNX_FILE,
+    QUANTIZATION_KEY,
+    WEIGHT_FILES,
+    read_config,
+)
 from nlpkit.models.onnx import META_PREFIX, TOKEN_TYPE_IDS, OnnxBackend
 
 if TYPE_CHECKING:
@@ -116,6 +124,7 @@ def export_onnx(
     _verify(model, tokenizer, onnx_path)
     if int8:
         quantize_int8(onnx_path, target / INT8_FILE, metadata, weights=int8_weights, ffn=int8_ffn)
+        record_quantization(target, quantization_scheme(int8_weights, int8_ffn))
     if onnx_only:
         drop_torch_files(target, keep_fp32=not int8)
     return target
@@ -184,11 +193,22 @@ def quantize_int8(fp32_path: Path, int8_path: Path, metadata: dict[str, str] | N
             source.unlink(missing_ok=True)
     if metadata is None:
         metadata = {prop.key: prop.value for prop in onnx.load(str(fp32_path)).metadata_props}
-    scheme = f"dynamic-{weights}-per-channel"
-    if ffn == "weight-only":
-        scheme += f"+ffn-weight-only-block{WEIGHT_ONLY_BLOCK}"
-    _write_metadata(int8_path, {**metadata, f"{META_PREFIX}quantization": scheme})
+    _write_metadata(int8_path, {**metadata, f"{META_PREFIX}quantization": quantization_scheme(weights, ffn)})
     return int8_path
+
+
+def quantization_scheme(weights: str = "qint8", ffn: str = "dynamic") -> str:
+    """The name of an int8 scheme, as the graph's metadata and ``config.json`` record it."""
+    scheme = f"dynamic-{weights}-per-channel"
+    return scheme + f"+ffn-weight-only-block{WEIGHT_ONLY_BLOCK}" if ffn == "weight-only" else scheme
+
+
+def record_quantization(directory: Path, scheme: str) -> None:
+    """Write ``scheme`` into ``directory/config.json`` under :data:`QUANTIZATION_KEY`."""
+    config_file = directory / "config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    config[QUANTIZATION_KEY] = scheme
+    config_file.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _ffn_weight_only(fp32_path: Path, out_path: Path) -> Path:
