@@ -227,3 +227,13 @@ def test_candidates_from_the_pairs_analyze_asked(root: Path, tmp_path: Path, mon
     assert candidates[0].region == "US" and candidates[0].licence == "Apache-2.0"
     assert extra.dropped["pair:not_a_party"] == 1 and extra.dropped["pair:mined_before"] == 1
     assert extra.dropped["pair:target_noise"] == 1
+
+
+def test_pairs_from_analyze_make_train_batches_only(root: Path, capsys: pytest.CaptureFixture) -> None:
+    from training.mine_stance import main as mine
+
+    with pytest.raises(SystemExit) as stop:
+        mine(["--extra", "--test", "0", "--dev", "0", "--train", "10", "--from-pairs", str(root / "silver.jsonl"),
+              "--out", str(root / "candidates_extra9.jsonl")])
+    assert stop.value.code == 2
+    assert "--from-pairs mines train pairs" in capsys.readouterr().err
