@@ -82,14 +82,17 @@ def cldr_places() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def cldr_bare_places() -> frozenset[str]:
-    """Keys of the places that CLDR names without the article («مالي», «تونس»).
+def cldr_place_articles() -> dict[str, bool]:
+    """Name key → whether CLDR writes the place with the article («الجزائر»: True, «مالي»: False).
 
-    :func:`normalize_name` drops the article, so «المالي» (financial, Malian) has the key of «مالي»;
-    a word with the article is never one of these places.
+    :func:`normalize_name` drops the article, so «المالي» (financial, Malian) has the key of «مالي» and
+    «رياض» (gardens) that of «الرياض»; in news a place is written as CLDR writes it, so a word whose
+    article does not match is not the place. Keys that CLDR writes both ways are left out.
     """
-    with_article = {normalize_name(name) for name in _cldr_names() if name.startswith("ال")}
-    return frozenset(key for key in cldr_places() if key not in with_article)
+    forms: dict[str, set[bool]] = {}
+    for name in _cldr_names():
+        forms.setdefault(normalize_name(name), set()).add(name.startswith("ال"))
+    return {key: next(iter(kinds)) for key, kinds in forms.items() if len(kinds) == 1}
 
 
 @lru_cache(maxsize=1)
@@ -117,11 +120,12 @@ def cldr_city_countries() -> dict[str, str]:
 
 
 def match_places(text: str, sentences: Sequence[Span], places: frozenset[str],
-                 bare: frozenset[str] = frozenset()) -> list[EntitySpan]:
+                 articles: dict[str, bool] | None = None) -> list[EntitySpan]:
     """LOC spans where a word sequence of a sentence is a known place (longest match first).
 
-    Words that only look like a place are skipped: :data:`COMMON_WORDS`, a key of ``bare`` (places
-    named without the article) written with it («القطاع المالي»), and :data:`NOT_BEFORE`.
+    Words that only look like a place are skipped: :data:`COMMON_WORDS`, :data:`NOT_BEFORE`, and,
+    with ``articles`` (:func:`cldr_place_articles`), a place written with the article where CLDR
+    writes it without («القطاع المالي») or the reverse («رياض الأطفال»).
     """
     found: list[EntitySpan] = []
     for start, end in sentences:
@@ -131,7 +135,7 @@ def match_places(text: str, sentences: Sequence[Span], places: frozenset[str],
         while index < len(tokens):
             for width in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
                 key = " ".join(keys[index:index + width])
-                if key in places and not _only_looks_like(key, tokens, keys, index, width, bare):
+                if key in places and not _only_looks_like(key, tokens, keys, index, width, articles or {}):
                     found.append(EntitySpan(tokens[index].start, tokens[index + width - 1].end, "LOC", RULE_SCORE))
                     index += width
                     break
@@ -141,14 +145,14 @@ def match_places(text: str, sentences: Sequence[Span], places: frozenset[str],
 
 
 def _only_looks_like(key: str, tokens: Sequence, keys: Sequence[str], index: int, width: int,
-                     bare: frozenset[str]) -> bool:
+                     articles: dict[str, bool]) -> bool:
     """True when the words at ``tokens[index:index + width]`` spell a place's key but are not the place."""
     if key in COMMON_WORDS and (index == 0 or keys[index - 1] not in PLACE_CUES):
         return True
     if key in NOT_BEFORE and index + width < len(keys) and keys[index + width].startswith(NOT_BEFORE[key]):
         return True
     with_article = tokens[index].text.startswith("ال") or (index > 0 and tokens[index - 1].text in ARTICLE_CLITICS)
-    return with_article and key in bare
+    return key in articles and articles[key] != with_article
 
 
 @dataclass
@@ -157,14 +161,14 @@ class GazetteerRuler:
 
     ner: object
     places: frozenset[str]
-    bare: frozenset[str] = frozenset()
+    articles: dict[str, bool] | None = None
 
     def predict_many(self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None) -> list[list[EntitySpan]]:
         """The wrapped predictor's spans plus non-overlapping gazetteer matches, sorted by offset
         (an unsure PER span that is exactly a place is replaced by the place)."""
         results = []
         for (text, sentences), spans in zip(items, self.ner.predict_many(items, batch_size=batch_size), strict=True):
-            matches = match_places(text, sentences, self.places, self.bare)
+            matches = match_places(text, sentences, self.places, self.articles)
             exact = {(m.start, m.end) for m in matches}
             spans = [s for s in spans if not (s.label == "PER" and s.score < UNSURE_PERSON and (s.start, s.end) in exact)]
             taken = [(s.start, s.end) for s in spans]
