@@ -38,7 +38,17 @@ def test_read_also_lists_end_at_the_next_blank_line() -> None:
     assert marked == ["اقرأ أيضا:\n\nعنوان أول\nعنوان ثان", "اقرأ أيضا: عنوان على السطر نفسه"]
 
 
-@pytest.mark.parametrize("text", ["", ARTICLE, "المصدر الرئيسي للقلق هو التضخم.", "شاهد أيضا المتحف الجديد في المدينة."])
+def test_link_lines_run_into_the_last_sentence_are_boilerplate() -> None:
+    """SaudiNewsNet's «رابط الخبر بصحيفة الوئام: headline», flattened onto the article's last line."""
+    link = "رابط الخبر بصحيفة الوئام: الأمير محمد بن سلمان يلتقي رئيس جمهورية الشيشان"
+    text = f"{ARTICLE} {link}\nسطر بعده."
+    assert [text[s:e] for s, e in boilerplate_spans(text)] == [link]
+    own_line = f"{ARTICLE}\nرابط المقال: عنوان آخر"
+    assert [own_line[s:e] for s, e in boilerplate_spans(own_line)] == ["رابط المقال: عنوان آخر"]
+
+
+@pytest.mark.parametrize("text", ["", ARTICLE, "المصدر الرئيسي للقلق هو التضخم.", "شاهد أيضا المتحف الجديد في المدينة.",
+                                  "قال الوزير إن رابط الخبر بالواقع ضعيف: لا دليل عليه."])
 def test_no_boilerplate_in_plain_text(text: str) -> None:
     assert boilerplate_spans(text) == []
 

@@ -13,7 +13,9 @@ Rules, per line (``seeds/GUIDELINES.md`` describes the gold annotation they were
 - **related block**: after a standalone "read also" marker, the next run of non-blank lines
   (blank lines right after the marker skipped) is a list of other headlines;
 - **footer**: from the first keyword line to the end of the text (tags close the article;
-  what follows them is related links and appended stories).
+  what follows them is related links and appended stories);
+- **link line**: «رابط الخبر بصحيفة …: headline» that scrapers leave after the last sentence, on its
+  own line or run into it: from the marker to the end of its line.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ _MARKER = re.compile(
 _RELATED_HEAD = rf"^(?:[اإ]قر[أا]\s+(?:{_ALSO}|المزيد)|انظر\s+{_ALSO}|شاهد\s+{_ALSO})"
 _RELATED = re.compile(_RELATED_HEAD + r"\s*:?\s*$")
 _RELATED_INLINE = re.compile(_RELATED_HEAD + r"\s*:\s*\S")
+_LINK = re.compile(r"(?:^|(?<=[.!?؟»\"]\s)|(?<=[.!?؟»\"]))\s*رابط\s+(?:الخبر|المقال|الموضوع)(?:\s+[^\s:]+){0,3}\s*:", re.M)
 _LINE = re.compile(r"[^\n]*\n?")
 
 
@@ -72,7 +75,19 @@ def boilerplate_spans(text: str) -> list[Span]:
             index = follow
             continue
         index += 1
-    return _merge([lines[i] for i, flag in enumerate(marked) if flag and stripped[i]], text)
+    spans = [lines[i] for i, flag in enumerate(marked) if flag and stripped[i]]
+    spans += [(match.start() + len(match.group()) - len(match.group().lstrip()), _line_end(text, match.end()))
+              for match in _LINK.finditer(text)]
+    return _merge(sorted(spans), text)
+
+
+def _line_end(text: str, position: int) -> int:
+    """The end of the line holding ``position`` (before its line break)."""
+    end = text.find("\n", position)
+    end = len(text) if end < 0 else end
+    while end > position and text[end - 1] in "\r":
+        end -= 1
+    return end
 
 
 def _merge(spans: Sequence[Span], text: str) -> list[Span]:
