@@ -694,38 +694,8 @@ def candidates_from_pairs(path: Path, table: dict[str, Party], extra: ExtraFilte
     (:func:`entity_party`, canonicalised), and one of its mentions must pass :func:`mention_noise`; a holder
     that speaks for the target drops the pair. Titles and sentence indices come from the corpora.
     """
-    from nlpkit.analysis.targets import Target
-
-    nisba_keys = _nisba_keys(table)
-    kept: list[tuple[dict[str, object], Party]] = []
-    seen: set[tuple[str, str]] = set()
-    for row in read_jsonl(path):
-        sentence, doc_id = str(row["text"]), str(row["doc_id"])
-        holder = row.get("holder")
-        if doc_id in extra.documents or dedupe_key(sentence) in extra.sentences:
-            extra.dropped["pair:mined_before"] += 1
-            continue
-        if not MIN_WORDS <= len(sentence.split()) <= MAX_WORDS or sentence_noise(sentence) in ("sport", "economy"):
-            extra.dropped["pair:sentence"] += 1
-            continue
-        party = next(filter(None, (entity_party(str(row["target"]), label, table, nisba_keys)
-                                   for label in ("LOC", "ORG", "PER"))), None)
-        start = sentence.find(str(row["target"]))
-        if party is None or start < 0 or (party.name, dedupe_key(sentence)) in seen:
-            extra.dropped["pair:not_a_party"] += 1
-            continue
-        if Target(party.name).is_holder(holder) or _same_party(party.name, holder, table) \
-                or mention_noise(sentence, start, start + len(str(row["target"])), party, table) is not None:
-            extra.dropped["pair:target_noise"] += 1
-            continue
-        seen.add((party.name, dedupe_key(sentence)))
-        kept.append((row, party))
-    wanted = {str(row["doc_id"]) for row, _ in kept}
-    documents: dict[str, tuple[str, str, list[tuple[int, int]]]] = {}
-    for corpus in sorted({str(row["corpus"]) for row, _ in kept}):
-        for doc_id, title, text in iter_documents(corpus, None, every):
-            if doc_id in wanted:
-                documents[doc_id] = (title, text, split_sentences(text))
+    kept = _party_pairs(path, table, extra)
+    documents = _documents_with(kept, every)
     candidates, polar = [], []
     for row, party in kept:
         title, text, sentences = documents.get(str(row["doc_id"]), ("", "", []))
@@ -739,6 +709,47 @@ def candidates_from_pairs(path: Path, table: dict[str, Party], extra: ExtraFilte
                                     party.region))
         polar.append(float(probs["FAVOR"]) + float(probs["AGAINST"]))
     return candidates, polar
+
+
+def _party_pairs(path: Path, table: dict[str, Party], extra: ExtraFilter) -> list[tuple[dict[str, object], Party]]:
+    """The silver rows of ``path`` that pass the miner's rules (:func:`candidates_from_pairs`), each with its party."""
+    from nlpkit.analysis.targets import Target
+
+    nisba_keys = _nisba_keys(table)
+    kept: list[tuple[dict[str, object], Party]] = []
+    seen: set[tuple[str, str]] = set()
+    for row in read_jsonl(path):
+        sentence, target, holder = str(row["text"]), str(row["target"]), row.get("holder")
+        if str(row["doc_id"]) in extra.documents or dedupe_key(sentence) in extra.sentences:
+            extra.dropped["pair:mined_before"] += 1
+            continue
+        if not MIN_WORDS <= len(sentence.split()) <= MAX_WORDS or sentence_noise(sentence) in ("sport", "economy"):
+            extra.dropped["pair:sentence"] += 1
+            continue
+        party = next(filter(None, (entity_party(target, label, table, nisba_keys) for label in ("LOC", "ORG", "PER"))), None)
+        start = sentence.find(target)
+        if party is None or start < 0 or (party.name, dedupe_key(sentence)) in seen:
+            extra.dropped["pair:not_a_party"] += 1
+            continue
+        if Target(party.name).is_holder(holder) or _same_party(party.name, holder, table) \
+                or mention_noise(sentence, start, start + len(target), party, table) is not None:
+            extra.dropped["pair:target_noise"] += 1
+            continue
+        seen.add((party.name, dedupe_key(sentence)))
+        kept.append((row, party))
+    return kept
+
+
+def _documents_with(kept: Sequence[tuple[dict[str, object], Party]], every: int
+                    ) -> dict[str, tuple[str, str, list[tuple[int, int]]]]:
+    """Title, text and sentence spans of every document that ``kept`` pairs come from, read from the corpora."""
+    wanted = {str(row["doc_id"]) for row, _ in kept}
+    documents: dict[str, tuple[str, str, list[tuple[int, int]]]] = {}
+    for corpus in sorted({str(row["corpus"]) for row, _ in kept}):
+        for doc_id, title, text in iter_documents(corpus, None, every):
+            if doc_id in wanted:
+                documents[doc_id] = (title, text, split_sentences(text))
+    return documents
 
 
 def _same_party(target: str, holder: str | None, table: dict[str, Party]) -> bool:
