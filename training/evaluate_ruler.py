@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_place_articles, cldr_places
+from nlpkit.analysis.gazetteer import GazetteerRuler
 from nlpkit.models.ensemble import load_ner
 from nlpkit.models.ner import EntitySpan
 from training.evaluate import parse_data
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="JSON report")
     args = parser.parse_args(argv)
     model = load_ner(args.model, batch_size=64)
-    ruled = GazetteerRuler(model, cldr_places(), cldr_place_articles())
+    ruled = GazetteerRuler.from_cldr(model)
     results: dict[str, Any] = {"model": args.model, "results": {}}
     for item in args.data:
         source = parse_data(item, None)

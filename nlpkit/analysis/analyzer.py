@@ -146,10 +146,10 @@ class Analyzer:
         places: frozenset[str] = frozenset()
         city_countries: dict[str, str] = {}
         if gazetteer:
-            from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_place_articles, cldr_city_countries, cldr_places
+            from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_city_countries
 
-            places, city_countries = cldr_places(), cldr_city_countries()
-            ner = GazetteerRuler(ner, places, cldr_place_articles())
+            ruler = GazetteerRuler.from_cldr(ner)
+            ner, places, city_countries = ruler, ruler.places, cldr_city_countries()
         stance = load_stance(stance_dir, **options) if stance_dir is not None else None
         return cls(ner, stance, batch_size=batch_size, places=places, city_countries=city_countries,
                    skip_boilerplate=skip_boilerplate)

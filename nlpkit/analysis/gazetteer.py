@@ -163,6 +163,11 @@ class GazetteerRuler:
     places: frozenset[str]
     articles: dict[str, bool] | None = None
 
+    @classmethod
+    def from_cldr(cls, ner: object) -> GazetteerRuler:
+        """The ruler that ``analyze()`` runs: CLDR places, matched with their article as CLDR writes it."""
+        return cls(ner, cldr_places(), cldr_place_articles())
+
     def predict_many(self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None) -> list[list[EntitySpan]]:
         """The wrapped predictor's spans plus non-overlapping gazetteer matches, sorted by offset
         (an unsure PER span that is exactly a place is replaced by the place)."""

@@ -34,7 +34,7 @@ _MARKER = re.compile(
 _RELATED_HEAD = rf"^(?:[اإ]قر[أا]\s+(?:{_ALSO}|المزيد)|انظر\s+{_ALSO}|شاهد\s+{_ALSO})"
 _RELATED = re.compile(_RELATED_HEAD + r"\s*:?\s*$")
 _RELATED_INLINE = re.compile(_RELATED_HEAD + r"\s*:\s*\S")
-_LINK = re.compile(r"(?:^|(?<=[.!?؟»\"]\s)|(?<=[.!?؟»\"]))\s*رابط\s+(?:الخبر|المقال|الموضوع)(?:\s+[^\s:]+){0,3}\s*:", re.M)
+_LINK = re.compile(r"(?:^|(?<=[.!?؟»\"]))\s*رابط\s+(?:الخبر|المقال|الموضوع)(?:\s+[^\s:]+){0,3}\s*:", re.M)
 _LINE = re.compile(r"[^\n]*\n?")
 
 
