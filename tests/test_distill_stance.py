@@ -127,3 +127,17 @@ def test_join_leaves_out_sentences_annotated_since(tmp_path: Path) -> None:
                                               encoding="utf-8")
     rows = [json.loads(line) for line in module.join_shards(tmp_path).read_text(encoding="utf-8").splitlines()]
     assert [row["text"] for row in rows] == [pairs[1]["text"]]
+
+
+def test_skip_shards_reads_past_earlier_documents(corpus_dir: Path, tiny_stance_dir: Path, tmp_path: Path) -> None:
+    """Fresh documents for a held-out set: the first shards' documents are never analysed, numbers kept."""
+    everything = tmp_path / "all"
+    distill(everything, 1000, shard_docs=1, teacher=str(tiny_stance_dir))
+    fresh = tmp_path / "fresh"
+    joined = distill(fresh, 1000, shard_docs=1, teacher=str(tiny_stance_dir), skip_shards=2)
+    assert [path.name for path in sorted(fresh.glob("shard_*.jsonl"))] == ["shard_002.jsonl"]
+    rows = [json.loads(line) for line in joined.read_text(encoding="utf-8").splitlines()]
+    assert rows and {row["doc_id"] for row in rows} == {"ant:new-3"}
+    assert (fresh / "shard_002.jsonl").read_text(encoding="utf-8") == \
+        (everything / "shard_002.jsonl").read_text(encoding="utf-8")
+

@@ -121,14 +121,21 @@ def label(teacher: Any, rows: list[dict[str, Any]], shard: int) -> list[dict[str
 
 
 def distill(out: Path, pairs: int, *, corpora: Sequence[str] = ("ant", "saudinewsnet"), shard_docs: int = 200,
-            teacher: str = DEFAULT_TEACHER, pairs_from: str = "fast") -> Path:
-    """Write shards of silver pairs under ``out`` until ``pairs`` are reached; return ``silver.jsonl``."""
+            teacher: str = DEFAULT_TEACHER, pairs_from: str = "fast", skip_shards: int = 0) -> Path:
+    """Write shards of silver pairs under ``out`` until ``pairs`` are reached; return ``silver.jsonl``.
+
+    ``skip_shards`` reads past the documents of the first shards without analysing them: the pairs
+    then come from documents that an earlier run of the same shard size never read (a further round
+    on new documents, or a sample to measure), and the shards keep their numbers in the stream.
+    """
     out.mkdir(parents=True, exist_ok=True)
     skip_docs, held_sentences, annotated = held_out()
     analyzer = load(pairs_from)
     model = load_stance(teacher, batch_size=64)
     stream = documents(corpora, skip_docs)
-    total, shard = 0, 0
+    for _ in range(skip_shards):
+        next(islice(stream, shard_docs - 1, None), None)
+    total, shard = 0, skip_shards
     while total < pairs:
         batch = list(islice(stream, shard_docs))
         if not batch:
@@ -198,16 +205,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--teacher", default=DEFAULT_TEACHER, help="stance model folder that labels the pairs")
     parser.add_argument("--pairs-from", default="fast", help="analyzer that finds the pairs (tier name or folder)")
     parser.add_argument("--relabel-from", type=Path, help="label the pairs of this earlier run's shards again instead")
+    parser.add_argument("--skip-shards", type=int, default=0, metavar="N",
+                        help="read past the documents of the first N shards (fresh documents beyond an earlier run)")
     args = parser.parse_args(argv)
-    if args.pairs < 1 or args.shard_docs < 1:
-        return fail(ConfigError("--pairs and --shard-docs must be at least 1."))
+    if args.pairs < 1 or args.shard_docs < 1 or args.skip_shards < 0:
+        return fail(ConfigError("--pairs and --shard-docs must be at least 1, --skip-shards at least 0."))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     try:
         if args.relabel_from:
             relabel(args.relabel_from, args.out, teacher=args.teacher)
         else:
             distill(args.out, args.pairs, corpora=args.corpus or ("ant", "saudinewsnet"), shard_docs=args.shard_docs,
-                    teacher=args.teacher, pairs_from=args.pairs_from)
+                    teacher=args.teacher, pairs_from=args.pairs_from, skip_shards=args.skip_shards)
     except NlpkitError as error:
         return fail(error)
     return 0
