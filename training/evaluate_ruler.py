@@ -51,14 +51,18 @@ def score(predictor: Any, dataset: Any) -> dict[str, Any]:
 
 def score_with_report(predictor: Any, dataset: Any) -> tuple[dict[str, Any], str]:
     """seqeval scores and the text report of ``predictor`` (``predict_many``) on a NER dataset."""
+    return ner_scores(list(dataset["tags"]), predicted_tags(predictor, dataset), dataset[0]["annotated_types"])
+
+
+def predicted_tags(predictor: Any, dataset: Any) -> list[list[str]]:
+    """Word tags of ``predictor``'s character spans on each gold sentence, rebuilt as text."""
     items, words = [], []
     for tokens in dataset["tokens"]:
         text, offsets = rebuild(tokens)
         items.append((text, [(0, len(text))]))
         words.append(offsets)
     predicted = predictor.predict_many(items)
-    pred = [tags_for_spans(w, spans) for w, spans in zip(words, predicted, strict=True)]
-    return ner_scores(list(dataset["tags"]), pred, dataset[0]["annotated_types"])
+    return [tags_for_spans(w, spans) for w, spans in zip(words, predicted, strict=True)]
 
 
 def main(argv: list[str] | None = None) -> int:
