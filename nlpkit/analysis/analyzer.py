@@ -19,7 +19,7 @@ import itertools
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -84,7 +84,7 @@ class Analyzer:
 
     def __init__(self, ner: EntityPredictor, stance: StancePredictor | None = None, *, batch_size: int = 16,
                  places: frozenset[str] = frozenset(), city_countries: dict[str, str] | None = None,
-                 skip_boilerplate: bool = True) -> None:
+                 states: Mapping[str, str] | None = None, skip_boilerplate: bool = True) -> None:
         """Compose an analyzer from its components.
 
         Args:
@@ -93,6 +93,8 @@ class Analyzer:
             batch_size: default number of model inputs per forward pass.
             places: name keys of known places, so their nisba adjectives («اليابانى») are not entities.
             city_countries: city → country name keys, so «طوكيو» and «اليابان» are one stance target.
+            states: name key of every form of a state → its display name
+                (:func:`nlpkit.analysis.states.state_names`), so «أمريكا» and «الولايات المتحدة» are one entity.
             skip_boilerplate: ask no stance questions of sentences inside page boilerplate
                 (keyword, source and share lines, "read also" lists, stories appended after the
                 keywords; :mod:`nlpkit.text.boilerplate`). Their entities are still reported.
@@ -105,6 +107,7 @@ class Analyzer:
         self._model_lock = threading.Lock()
         self.places = places
         self.city_countries = city_countries or {}
+        self.states = states or {}
         self.skip_boilerplate = skip_boilerplate
 
     @classmethod
@@ -145,13 +148,15 @@ class Analyzer:
         ner: EntityPredictor = load_ner(ner_dir, **options)
         places: frozenset[str] = frozenset()
         city_countries: dict[str, str] = {}
+        states: dict[str, str] = {}
         if gazetteer:
             from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_city_countries
+            from nlpkit.analysis.states import state_names
 
             ruler = GazetteerRuler.from_cldr(ner)
-            ner, places, city_countries = ruler, ruler.places, cldr_city_countries()
+            ner, places, city_countries, states = ruler, ruler.places, cldr_city_countries(), state_names()
         stance = load_stance(stance_dir, **options) if stance_dir is not None else None
-        return cls(ner, stance, batch_size=batch_size, places=places, city_countries=city_countries,
+        return cls(ner, stance, batch_size=batch_size, places=places, city_countries=city_countries, states=states,
                    skip_boilerplate=skip_boilerplate)
 
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
@@ -272,7 +277,7 @@ class Analyzer:
         with self._model_lock:
             predictions = self.ner.predict_many([(item.text, item.sentences) for item in work], batch_size=batch_size)
         for item, spans in zip(work, predictions, strict=True):
-            item.entities, groups = build_entities(item.text, drop_nisba(item.text, spans, self.places))
+            item.entities, groups = build_entities(item.text, drop_nisba(item.text, spans, self.places), self.states)
             if "stance" in tasks:
                 item.holders = attribute_holders(item.text, item.sentences, item.entities)
                 chosen = resolve_targets(groups, targets, self.city_countries)

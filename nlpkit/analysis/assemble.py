@@ -8,7 +8,7 @@ rounded to 4 decimals here, when the results are created, so that
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from nlpkit.analysis.canonical import EntityGroup, group_entities
 from nlpkit.models.ner import EntitySpan
@@ -17,14 +17,16 @@ from nlpkit.results import Entity, Stance, SummaryRow
 SCORE_DECIMALS = 4
 
 
-def build_entities(text: str, spans: Sequence[EntitySpan]) -> tuple[tuple[Entity, ...], list[EntityGroup]]:
-    """Entities of ``text`` sorted by offsets, with canonical names, and their groups.
+def build_entities(text: str, spans: Sequence[EntitySpan], states: Mapping[str, str] | None = None
+                   ) -> tuple[tuple[Entity, ...], list[EntityGroup]]:
+    """Entities of ``text`` sorted by offsets, with canonical names (``states``: see
+    :func:`~nlpkit.analysis.canonical.group_entities`), and their groups.
 
     Returns:
         ``(entities, groups)``; group members index ``entities``.
     """
     ordered = sorted(spans, key=lambda span: (span.start, span.end, span.label))
-    groups = group_entities([(text[span.start : span.end], span.label) for span in ordered])
+    groups = group_entities([(text[span.start : span.end], span.label) for span in ordered], states)
     canonical = [""] * len(ordered)
     for group in groups:
         for member in group.members:

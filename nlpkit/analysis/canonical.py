@@ -5,24 +5,35 @@ Mentions are grouped per entity type:
 1. **Same key.** Mentions whose :func:`~nlpkit.text.normalize.normalize_name` keys are equal
    form one group («سيرجى لافروف», «سيرغي لافروف»: ج/غ, ى/ي and hamza forms collapse, «ال»
    is dropped, so «ولايات المتحدة» joins «الولايات المتحدة»).
-2. **Partial mentions.** A one-word PER mention (a surname, «لافروف») joins a longer PER
+2. **Long-vowel spellings of a person.** Foreign names are transliterated with or without a long
+   vowel («ترمب»/«ترامب», «بوتن»/«بوتين», «نتنياهو»/«نتانياهو»): PER keys whose words are equal
+   or differ by one ا or ي inside a word (:func:`vowel_variant`) form one group. و is not
+   dropped («محمد» is not «محمود») and the shorter word must have at least four letters
+   («حسن» is not «حسين»).
+3. **Partial mentions.** A one-word PER mention (a surname, «لافروف») joins a longer PER
    group whose last word has the same key; an ORG mention joins a longer ORG group whose last
    words it equals («الخارجية الروسية» → «وزارة الخارجية الروسية»). When several groups fit,
    the one with the most mentions wins, ties going to the first mentioned.
-3. **Display form.** Among the group's mentions with the most words, surface forms are
+4. **Display form.** Among the group's mentions with the most words, surface forms are
    counted up to :func:`~nlpkit.text.normalize.normalize` (so ى/ي, hamza and ة/ه spellings
    count together); the most frequent form wins (ties: first occurrence), shown in its most
    frequent exact spelling (ties: first occurrence).
+
+With ``states`` (:func:`nlpkit.analysis.states.state_names`), every LOC form of one state is one
+group first («أمريكا», «الولايات المتحدة الأميركية», «الولايات المتحدة»), shown under the state's
+name, whatever form the document uses most; the group answers to every form of the state.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from nlpkit.text.normalize import normalize, normalize_name
 
+MIN_VARIANT_LETTERS = 4
+"""Letters the shorter word of a long-vowel spelling pair needs (:func:`vowel_variant`)."""
 SUFFIX_TYPES = ("ORG",)
 """Types whose multi-word mentions may join a group they end ("الخارجية الروسية")."""
 
@@ -35,7 +46,7 @@ class EntityGroup:
         label: the entity type.
         canonical: the display name (see the module docstring).
         members: indices of the mentions (in the input order), ascending.
-        keys: the :func:`normalize_name` keys of the members.
+        keys: the :func:`normalize_name` keys of the members (of a state: of every form of its name).
     """
 
     label: str
@@ -44,15 +55,21 @@ class EntityGroup:
     keys: frozenset[str]
 
     def matches(self, name: str) -> bool:
-        """True when ``name`` spells a mention of the group (up to :func:`normalize_name`), or a PER member's surname."""
+        """True when ``name`` spells a mention of the group (up to :func:`normalize_name`; for PER also up to a
+        long vowel, :func:`same_name`), or a PER member's surname."""
         key = normalize_name(name)
         if key in self.keys:
             return True
-        return self.label == "PER" and len(key.split()) == 1 and any(other.split()[-1] == key for other in self.keys)
+        return self.label == "PER" and (any(same_name(other, key) for other in self.keys) or (
+            len(key.split()) == 1 and any(same_name(other.split()[-1], key) for other in self.keys)))
 
 
-def group_entities(mentions: Sequence[tuple[str, str]]) -> list[EntityGroup]:
+def group_entities(mentions: Sequence[tuple[str, str]], states: Mapping[str, str] | None = None) -> list[EntityGroup]:
     """Group ``(text, label)`` mentions, given in document order, into canonical entities.
+
+    Args:
+        mentions: ``(text, label)`` pairs in document order.
+        states: name key of each form of a state → the state's display name (see the module docstring).
 
     Returns:
         Groups ordered by their first mention.
@@ -61,25 +78,33 @@ def group_entities(mentions: Sequence[tuple[str, str]]) -> list[EntityGroup]:
     labels = sorted({label for _, label in mentions})
     for label in labels:
         indices = [i for i, (_, mention_label) in enumerate(mentions) if mention_label == label]
-        groups.extend(_group_one_type(mentions, indices, label))
+        groups.extend(_group_one_type(mentions, indices, label, states if label == "LOC" else None))
     return sorted(groups, key=lambda group: group.members[0])
 
 
-def canonical_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
+def canonical_names(mentions: Sequence[tuple[str, str]], states: Mapping[str, str] | None = None) -> list[str]:
     """The canonical name of each ``(text, label)`` mention, in input order."""
     names = [text for text, _ in mentions]
-    for group in group_entities(mentions):
+    for group in group_entities(mentions, states):
         for index in group.members:
             names[index] = group.canonical
     return names
 
 
-def _group_one_type(mentions: Sequence[tuple[str, str]], indices: list[int], label: str) -> list[EntityGroup]:
+def _group_one_type(mentions: Sequence[tuple[str, str]], indices: list[int], label: str,
+                    states: Mapping[str, str] | None = None) -> list[EntityGroup]:
     """Group the mentions of one type (see the module docstring)."""
+    states = states or {}
     by_key: dict[str, list[int]] = {}
     for index in indices:
-        by_key.setdefault(normalize_name(mentions[index][0]) or mentions[index][0], []).append(index)
+        key = normalize_name(mentions[index][0]) or mentions[index][0]
+        by_key.setdefault(normalize_name(states[key]) if key in states else key, []).append(index)
     parent = {key: key for key in by_key}
+    if label == "PER":
+        for later, key in enumerate(by_key):
+            earlier = next((other for other in list(by_key)[:later] if parent[other] == other and same_name(other, key)), None)
+            if earlier is not None:
+                parent[key] = earlier
     for key in sorted(by_key, key=lambda k: len(k.split())):
         host = _host_key(key, by_key, label)
         if host is not None:
@@ -90,18 +115,25 @@ def _group_one_type(mentions: Sequence[tuple[str, str]], indices: list[int], lab
         while parent[root] != root:
             root = parent[root]
         members.setdefault(root, []).extend(key_members)
-    return [
-        EntityGroup(label, display_form([mentions[i][0] for i in sorted(group)]), tuple(sorted(group)),
-                    frozenset(normalize_name(mentions[i][0]) or mentions[i][0] for i in group))
-        for group in members.values()
-    ]
+    forms: dict[str, set[str]] = {}
+    for key, display in states.items():
+        forms.setdefault(display, set()).add(key)
+    groups = []
+    for root, group in members.items():
+        keys = {normalize_name(mentions[i][0]) or mentions[i][0] for i in group}
+        state = states.get(root)
+        if state is not None:
+            keys |= forms[state]
+        canonical = state if state is not None else display_form([mentions[i][0] for i in sorted(group)])
+        groups.append(EntityGroup(label, canonical, tuple(sorted(group)), frozenset(keys)))
+    return groups
 
 
 def _host_key(key: str, by_key: dict[str, list[int]], label: str) -> str | None:
     """The longer key a partial mention ``key`` joins, or ``None``."""
     words = key.split()
     if label == "PER" and len(words) == 1:
-        candidates = [other for other in by_key if len(other.split()) > 1 and other.split()[-1] == words[0]]
+        candidates = [other for other in by_key if len(other.split()) > 1 and same_name(other.split()[-1], words[0])]
         if not candidates:
             # A first name alone («تارو») joins the full name only when exactly one starts with it.
             firsts = [other for other in by_key if len(other.split()) > 1 and other.split()[0] == words[0]]
@@ -114,6 +146,24 @@ def _host_key(key: str, by_key: dict[str, list[int]], label: str) -> str | None:
     if not candidates:
         return None
     return min(candidates, key=lambda other: (-len(by_key[other]), by_key[other][0]))
+
+
+def vowel_variant(first: str, second: str) -> bool:
+    """True when one word is the other with one ا or ي removed from inside it («ترامب» → «ترمب»).
+
+    The shorter word needs at least :data:`MIN_VARIANT_LETTERS` letters, so short Arabic names that
+    differ by a long vowel («حسن»/«حسين», «عمر»/«عمار») stay apart.
+    """
+    short, long = sorted((first, second), key=len)
+    if len(long) != len(short) + 1 or len(short) < MIN_VARIANT_LETTERS:
+        return False
+    return any(long[i] in "اي" and long[:i] + long[i + 1:] == short for i in range(1, len(long) - 1))
+
+
+def same_name(first: str, second: str) -> bool:
+    """True when two name keys have the same words up to :func:`vowel_variant`."""
+    words, others = first.split(), second.split()
+    return len(words) == len(others) and all(a == b or vowel_variant(a, b) for a, b in zip(words, others, strict=True))
 
 
 def display_form(surfaces: Sequence[str]) -> str:

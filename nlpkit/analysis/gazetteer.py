@@ -6,14 +6,16 @@ proclitics split off (``وروسيا`` → ``روسيا``) and names compared by
 spelling variants match too. The ruler fills gaps: a match that overlaps an entity the model
 predicted is dropped, with one exception: a PER span the model is unsure of (score below
 :data:`UNSURE_PERSON`) that is exactly a known place («وطوكيو» read as a person) becomes that
-place. It is switchable (``nlpkit.load(gazetteer=False)``).
+place. An ORG span that is exactly a state's name («السعودية», «الولايات المتحدة»; forms of
+:func:`nlpkit.analysis.states.state_names`) is read as LOC, as the annotation guidelines and
+ANERcorp tag a state acting as its government. It is switchable (``nlpkit.load(gazetteer=False)``).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +44,8 @@ PLACE_CUES = frozenset(normalize_name(word) for word in (
 """Words after which a :data:`COMMON_WORDS` key is the place («إلى مالي», «شمال مالي»)."""
 NOT_BEFORE = {"مسقط": "راس"}
 """A place key that is not the place before a word starting so («مسقط رأسه»: his birthplace, not Muscat)."""
+TEAM_WORDS = frozenset(normalize_name(word) for word in ("نادي", "ونادي", "منتخب", "ومنتخب", "فريق", "وفريق"))
+"""Words after which a state's name is a club or a team («نادي قطر»), an organisation: its ORG type stays."""
 ARTICLE_CLITICS = frozenset({"لل", "ولل", "فلل"})
 """Proclitic tokens that carry the article («للنوم» = ل + النوم)."""
 
@@ -162,24 +166,37 @@ class GazetteerRuler:
     ner: object
     places: frozenset[str]
     articles: dict[str, bool] | None = None
+    states: frozenset[str] = frozenset()
 
     @classmethod
     def from_cldr(cls, ner: object) -> GazetteerRuler:
-        """The ruler that ``analyze()`` runs: CLDR places, matched with their article as CLDR writes it."""
-        return cls(ner, cldr_places(), cldr_place_articles())
+        """The ruler that ``analyze()`` runs: CLDR places, matched with their article as CLDR writes it,
+        and state names read as LOC."""
+        from nlpkit.analysis.states import state_names
+
+        return cls(ner, cldr_places(), cldr_place_articles(), frozenset(state_names()))
 
     def predict_many(self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None) -> list[list[EntitySpan]]:
         """The wrapped predictor's spans plus non-overlapping gazetteer matches, sorted by offset
-        (an unsure PER span that is exactly a place is replaced by the place)."""
+        (an unsure PER span that is exactly a place is replaced by the place; an ORG span that is
+        exactly a state's name becomes LOC)."""
         results = []
         for (text, sentences), spans in zip(items, self.ner.predict_many(items, batch_size=batch_size), strict=True):
             matches = match_places(text, sentences, self.places, self.articles)
             exact = {(m.start, m.end) for m in matches}
             spans = [s for s in spans if not (s.label == "PER" and s.score < UNSURE_PERSON and (s.start, s.end) in exact)]
+            spans = [replace(s, label="LOC") if self._is_state(text, s) else s for s in spans]
             taken = [(s.start, s.end) for s in spans]
             extra = [m for m in matches if not any(m.start < end and m.end > start for start, end in taken)]
             results.append(sorted([*spans, *extra], key=lambda s: (s.start, s.end)))
         return results
+
+    def _is_state(self, text: str, span: EntitySpan) -> bool:
+        """True for an ORG span that is exactly a state's name and not a club's or team's («نادي قطر»)."""
+        if span.label != "ORG" or normalize_name(text[span.start:span.end]) not in self.states:
+            return False
+        before = text[:span.start].split()
+        return not before or normalize_name(before[-1]) not in TEAM_WORDS
 
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
         """Save the wrapped model (the gazetteer is package data, not part of the model)."""

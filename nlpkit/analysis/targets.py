@@ -37,16 +37,16 @@ class Target:
     def is_holder(self, holder: str | None) -> bool:
         """True when ``holder`` is this target or speaks for it.
 
-        Same canonical, the same name up to spelling, or a holder named after the target's
-        nationality («وزارة الخارجية الروسية» speaks for «روسيا»): a party's stance toward itself
-        is not asked.
+        Same canonical, the same name up to spelling (any of the group's names: «أمريكا» for «الولايات
+        المتحدة»), or a holder named after the target's nationality («وزارة الخارجية الروسية» speaks
+        for «روسيا», «الخارجية الأمريكية» for «الولايات المتحدة»): a party's stance toward itself is not asked.
         """
         if holder is None:
             return False
         if self.group is not None and holder == self.group.canonical:
             return True
-        key = normalize_name(self.name)
-        return normalize_name(holder) == key or any(is_nisba(word, {key}) for word in normalize_name(holder).split())
+        keys = {normalize_name(self.name), *(self.group.keys if self.group is not None else ())}
+        return normalize_name(holder) in keys or any(is_nisba(word, keys) for word in normalize_name(holder).split())
 
 
 @dataclass(frozen=True)

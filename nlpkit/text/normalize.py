@@ -148,6 +148,8 @@ def normalize_with_map(text: str, *, casefold: bool = False) -> NormalizedText:
 
 
 _NAME_LETTERS = str.maketrans({"ج": "غ", "گ": "غ", "ڤ": "ف", "ڥ": "ف", "پ": "ب"})
+_NAME_SPELLINGS = (("اميرك", "امريك"),)
+"""Letter orders news write both ways: «أميركا»/«أمريكا» and every word made from it («الأميركية»)."""
 _NAME_WORD = re.compile(r"[^\W_]+")
 _ABD = "عبد"
 
@@ -159,8 +161,9 @@ def normalize_name(text: str) -> str:
     article «ال» is removed at the start of a word when at least two letters remain; ج, غ and
     Persian گ collapse to غ (the /g/ of foreign names is written either way: «سيرجي»/«سيرغي»,
     «شويجو»/«شويغو»); ڤ → ف and پ → ب; «عبد» joins the word after it, as it is written both ways
-    («عبد العزيز»/«عبدالعزيز», «عبد الله»/«عبدالله»). ك and ق stay distinct and long vowels are kept, so
-    the key stays readable and does not merge unrelated names. Words are joined by one space.
+    («عبد العزيز»/«عبدالعزيز», «عبد الله»/«عبدالله»); «أميرك…» is keyed as «أمريك…» («الأميركية»/«الأمريكية»).
+    ك and ق stay distinct and long vowels are kept, so the key stays readable and does not merge unrelated
+    names. Words are joined by one space.
     """
     folded = unicodedata.normalize("NFKD", normalize(text, casefold=True))
     folded = "".join(char for char in folded if not is_mark(char))
@@ -171,5 +174,7 @@ def normalize_name(text: str) -> str:
             continue
         if word.startswith("ال") and len(word) >= 4:
             word = word[2:]
+        for written, key in _NAME_SPELLINGS:
+            word = word.replace(written, key)
         keys.append(word.translate(_NAME_LETTERS))
     return " ".join(keys)

@@ -1,0 +1,64 @@
+"""One name per state: the forms news write a country in, and the name nlpkit shows for it.
+
+CLDR (through Babel) gives one Arabic name per territory («الولايات المتحدة», «المملكة العربية
+السعودية»); news also write «أمريكا», «أميركا», «الولايات المتحدة الأمريكية», «السعودية». Every
+form of a state maps to one display name, the name the news stance annotations use as target
+(``training/data/news_stance/ANNOTATE.md``): CLDR's name, or the short form of :data:`CANONICAL`.
+:mod:`nlpkit.analysis.canonical` groups the forms into one entity with that name (so one stance
+target per state, and a state is never asked about itself under another name), and the place
+gazetteer reads a state name that the model typed ORG as LOC, as the guidelines and ANERcorp do.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from nlpkit.text.normalize import normalize_name
+
+NOT_STATES = frozenset({"001", "EU", "EZ", "UN", "ZZ", "QO"})
+"""CLDR territory codes that are not states (organisations, unknown, the world)."""
+CANONICAL = {"PS": "فلسطين", "OM": "سلطنة عمان", "SA": "السعودية", "AE": "الإمارات", "GB": "بريطانيا",
+             "SY": "سوريا", "KP": "كوريا الشمالية", "KR": "كوريا الجنوبية"}
+"""Display names where news use another form than CLDR's («السعودية» for «المملكة العربية السعودية»)."""
+ALIASES = {
+    "US": "أمريكا|أميركا|الولايات المتحدة الأمريكية|الولايات المتحدة الأميركية",
+    "RU": "روسيا الاتحادية", "PS": "فلسطين|دولة فلسطين", "SA": "السعودية|المملكة العربية السعودية",
+    "AE": "الإمارات|دولة الإمارات|الإمارات العربية المتحدة", "KW": "دولة الكويت", "OM": "سلطنة عمان",
+    "BH": "مملكة البحرين", "MA": "المملكة المغربية", "JO": "المملكة الأردنية", "GB": "بريطانيا", "SY": "سورية",
+    "NL": "هولندا", "QA": "دولة قطر",
+}
+"""Other forms of a state's own name (capitals and metonyms are :mod:`nlpkit.analysis.targets`' business)."""
+AMBIGUOUS = frozenset({normalize_name("عمان")})
+"""Name keys that are also another place: «عمان» is Oman and Amman, so it is left as written."""
+
+
+@lru_cache(maxsize=1)
+def state_names() -> dict[str, str]:
+    """Name key (:func:`normalize_name`) of every form of a state → the state's display name.
+
+    Raises:
+        ImportError: Babel is not installed (``pip install babel``).
+    """
+    try:
+        from babel import Locale
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError("State names need Babel (CLDR data): pip install babel") from error
+
+    names: dict[str, str] = {}
+    for code, name in Locale("ar").territories.items():
+        if code in NOT_STATES or not name:
+            continue
+        display = CANONICAL.get(code, name)
+        for form in (name, display, *filter(None, ALIASES.get(code, "").split("|"))):
+            key = normalize_name(form)
+            if key and key not in AMBIGUOUS:
+                names.setdefault(key, display)
+    return names
+
+
+def state_keys() -> dict[str, frozenset[str]]:
+    """Display name → the name keys of every form of that state."""
+    keys: dict[str, set[str]] = {}
+    for key, display in state_names().items():
+        keys.setdefault(display, set()).add(key)
+    return {display: frozenset(forms) for display, forms in keys.items()}

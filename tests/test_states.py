@@ -1,0 +1,82 @@
+"""One name per state and per person: state forms, long-vowel spellings, the ORG→LOC reading of state names."""
+
+from __future__ import annotations
+
+from nlpkit.analysis.canonical import canonical_names, group_entities, same_name, vowel_variant
+from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places
+from nlpkit.analysis.states import state_keys, state_names
+from nlpkit.analysis.targets import Target
+from nlpkit.models.ner import EntitySpan
+from nlpkit.text.normalize import normalize_name
+
+
+class _FixedNer:
+    def __init__(self, spans: list[EntitySpan]) -> None:
+        self.spans = spans
+
+    def predict_many(self, items, *, batch_size=None):  # noqa: ANN001, ANN201 - test stub
+        return [list(self.spans) for _ in items]
+
+
+def test_every_form_of_a_state_has_the_annotation_name() -> None:
+    names = state_names()
+    for form in ("أمريكا", "أميركا", "الولايات المتحدة", "الولايات المتحدة الأميركية", "الولايات المتحدة الأمريكية"):
+        assert names[normalize_name(form)] == "الولايات المتحدة", form
+    assert names[normalize_name("المملكة العربية السعودية")] == names[normalize_name("السعودية")] == "السعودية"
+    assert names[normalize_name("سورية")] == names[normalize_name("سوريا")] == "سوريا"
+    assert names[normalize_name("اليابان")] == "اليابان" and names[normalize_name("روسيا الاتحادية")] == "روسيا"
+    assert normalize_name("عمان") not in names  # Oman or Amman: left as written
+    assert names[normalize_name("سلطنة عمان")] == "سلطنة عمان"
+    assert normalize_name("أمريكا") in state_keys()["الولايات المتحدة"]
+
+
+def test_the_forms_of_a_state_are_one_entity_under_its_name() -> None:
+    mentions = [("الولايات المتحدة الأمريكية", "LOC"), ("أمريكا", "LOC"), ("الولايات المتحدة", "LOC"),
+                ("المملكة العربية السعودية", "LOC"), ("السعودية", "LOC"), ("السعودية", "ORG")]
+    names = canonical_names(mentions, state_names())
+    assert names == ["الولايات المتحدة"] * 3 + ["السعودية"] * 3
+    assert canonical_names(mentions)[:2] == ["الولايات المتحدة الأمريكية", "أمريكا"]  # without the table: as before
+    us = next(g for g in group_entities(mentions, state_names()) if g.canonical == "الولايات المتحدة")
+    assert us.members == (0, 1, 2) and us.matches("أميركا")
+
+
+def test_a_state_is_never_its_own_target_under_another_name() -> None:
+    groups = group_entities([("الولايات المتحدة", "LOC"), ("أمريكا", "LOC")], state_names())
+    target = Target(groups[0].canonical, groups[0])
+    assert target.is_holder("أمريكا") and target.is_holder("وزارة الخارجية الأميركية")
+    assert target.is_holder("الخارجية الأمريكية") and not target.is_holder("وزارة الخارجية الروسية")
+
+
+def test_long_vowel_spellings_of_a_person_group_together() -> None:
+    mentions = [("دونالد ترمب", "PER"), ("ترامب", "PER"), ("فلاديمير بوتين", "PER"), ("بوتن", "PER"),
+                ("بنيامين نتنياهو", "PER"), ("نتانياهو", "PER"), ("دونالد ترامب", "PER")]
+    names = canonical_names(mentions)
+    assert names == ["دونالد ترمب", "دونالد ترمب", "فلاديمير بوتين", "فلاديمير بوتين", "بنيامين نتنياهو",
+                     "بنيامين نتنياهو", "دونالد ترمب"]
+    assert group_entities(mentions)[0].matches("ترامب")
+
+
+def test_arabic_names_a_long_vowel_apart_stay_apart() -> None:
+    for first, second in (("محمد", "محمود"), ("حسن", "حسين"), ("عمر", "عمار"), ("سالم", "سليم"), ("أحمد", "أحمدي")):
+        assert not vowel_variant(normalize_name(first), normalize_name(second)), (first, second)
+        assert canonical_names([(first, "PER"), (second, "PER")]) == [first, second]
+    assert same_name("ولاديمير بوتين", "ولاديمير بوتن") and not same_name("محمود عباس", "محمد عباس")
+    assert canonical_names([("محمود عباس", "PER"), ("محمد عباس", "PER")]) == ["محمود عباس", "محمد عباس"]
+
+
+def test_nisba_spellings_of_america_share_a_key() -> None:
+    assert normalize_name("الأميركية") == normalize_name("الأمريكية")
+    assert canonical_names([("وزارة الخارجية الأمريكية", "ORG"), ("الخارجية الأميركية", "ORG")]) == [
+        "وزارة الخارجية الأمريكية"] * 2
+
+
+def test_ruler_reads_a_state_typed_org_as_loc_but_not_a_club() -> None:
+    text = "وقالت السعودية إن نادي قطر فاز على الولايات المتحدة."
+    spans = [EntitySpan(text.index(name), text.index(name) + len(name), "ORG", 0.8)
+             for name in ("السعودية", "قطر", "الولايات المتحدة")]
+    ruled = GazetteerRuler(_FixedNer(spans), cldr_places(), None, frozenset(state_names()))
+    found = ruled.predict_many([(text, [(0, len(text))])])[0]
+    assert [(text[s.start:s.end], s.label) for s in found] == [
+        ("السعودية", "LOC"), ("قطر", "ORG"), ("الولايات المتحدة", "LOC")]
+    plain = GazetteerRuler(_FixedNer(spans), cldr_places()).predict_many([(text, [(0, len(text))])])[0]
+    assert {s.label for s in plain} == {"ORG"}
