@@ -103,3 +103,13 @@ def analyzer(tiny_analyzer_dir: Path):
     from nlpkit.analysis.analyzer import Analyzer
 
     return Analyzer.from_pretrained(tiny_analyzer_dir, threads=THREADS)
+
+
+class FixedNer:
+    """Test double of an entity predictor: the same spans for every text."""
+
+    def __init__(self, spans: list) -> None:
+        self.spans = spans
+
+    def predict_many(self, items, *, batch_size=None):  # noqa: ANN001, ANN201 - test double
+        return [list(self.spans) for _ in items]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import FixedNer
+
 from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_place_articles, cldr_places, match_places
 from nlpkit.models.ner import EntitySpan
 from nlpkit.text import split_sentences
@@ -46,18 +48,10 @@ def test_words_that_only_look_like_places_are_left_to_the_model() -> None:
     assert articles["مالي"] is False and articles["غزاير"] is True  # CLDR: «مالي», «الجزائر»
 
 
-class _FixedNer:
-    def __init__(self, spans: list[EntitySpan]) -> None:
-        self.spans = spans
-
-    def predict_many(self, items, *, batch_size=None):  # noqa: ANN001, ANN201 - test double
-        return [list(self.spans) for _ in items]
-
-
 def test_ruler_fills_gaps_only() -> None:
     text = "قال لافروف إن موسكو وطوكيو اتفقتا."
     model_spans = [EntitySpan(4, 10, "PER", 0.9), EntitySpan(14, 19, "ORG", 0.6)]  # «موسكو» as ORG
-    ruled = GazetteerRuler(_FixedNer(model_spans), cldr_places())
+    ruled = GazetteerRuler(FixedNer(model_spans), cldr_places())
     spans = ruled.predict_many([(text, [(0, len(text))])])[0]
     assert [(text[s.start:s.end], s.label) for s in spans] == [("لافروف", "PER"), ("موسكو", "ORG"), ("طوكيو", "LOC")]
 
@@ -66,7 +60,7 @@ def test_unsure_person_that_is_a_place_becomes_the_place() -> None:
     text = "قال لافروف إن موسكو وطوكيو اتفقتا."
     tokyo = text.index("طوكيو")
     for score, label in ((0.13, "LOC"), (0.9, "PER")):  # only an unsure PER reading yields to the gazetteer
-        ruled = GazetteerRuler(_FixedNer([EntitySpan(4, 10, "PER", 0.4), EntitySpan(tokyo, tokyo + 5, "PER", score)]),
+        ruled = GazetteerRuler(FixedNer([EntitySpan(4, 10, "PER", 0.4), EntitySpan(tokyo, tokyo + 5, "PER", score)]),
                                cldr_places())
         spans = ruled.predict_many([(text, [(0, len(text))])])[0]
         assert [(text[s.start:s.end], s.label) for s in spans] == [("لافروف", "PER"), ("موسكو", "LOC"), ("طوكيو", label)]

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
+from conftest import FixedNer
+
 from nlpkit.analysis.canonical import canonical_names, group_entities, same_name, vowel_variant
 from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places
 from nlpkit.analysis.states import state_keys, state_names
 from nlpkit.analysis.targets import Target
 from nlpkit.models.ner import EntitySpan
 from nlpkit.text.normalize import normalize_name
-
-
-class _FixedNer:
-    def __init__(self, spans: list[EntitySpan]) -> None:
-        self.spans = spans
-
-    def predict_many(self, items, *, batch_size=None):  # noqa: ANN001, ANN201 - test stub
-        return [list(self.spans) for _ in items]
 
 
 def test_every_form_of_a_state_has_the_annotation_name() -> None:
@@ -74,9 +68,9 @@ def test_ruler_reads_a_state_typed_org_as_loc_but_not_a_club() -> None:
     text = "وقالت السعودية إن نادي قطر فاز على الولايات المتحدة."
     spans = [EntitySpan(text.index(name), text.index(name) + len(name), "ORG", 0.8)
              for name in ("السعودية", "قطر", "الولايات المتحدة")]
-    ruled = GazetteerRuler(_FixedNer(spans), cldr_places(), None, frozenset(state_names()))
+    ruled = GazetteerRuler(FixedNer(spans), cldr_places(), None, frozenset(state_names()))
     found = ruled.predict_many([(text, [(0, len(text))])])[0]
     assert [(text[s.start:s.end], s.label) for s in found] == [
         ("السعودية", "LOC"), ("قطر", "ORG"), ("الولايات المتحدة", "LOC")]
-    plain = GazetteerRuler(_FixedNer(spans), cldr_places()).predict_many([(text, [(0, len(text))])])[0]
+    plain = GazetteerRuler(FixedNer(spans), cldr_places()).predict_many([(text, [(0, len(text))])])[0]
     assert {s.label for s in plain} == {"ORG"}

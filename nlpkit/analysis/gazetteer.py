@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from nlpkit.analysis.states import state_names
 from nlpkit.models.ner import EntitySpan
 from nlpkit.text.normalize import normalize_name
 from nlpkit.text.tokenize import tokenize
@@ -172,8 +173,6 @@ class GazetteerRuler:
     def from_cldr(cls, ner: object) -> GazetteerRuler:
         """The ruler that ``analyze()`` runs: CLDR places, matched with their article as CLDR writes it,
         and state names read as LOC."""
-        from nlpkit.analysis.states import state_names
-
         return cls(ner, cldr_places(), cldr_place_articles(), frozenset(state_names()))
 
     def predict_many(self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None) -> list[list[EntitySpan]]:
