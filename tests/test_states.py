@@ -74,3 +74,14 @@ def test_ruler_reads_a_state_typed_org_as_loc_but_not_a_club() -> None:
         ("السعودية", "LOC"), ("قطر", "ORG"), ("الولايات المتحدة", "LOC")]
     plain = GazetteerRuler(FixedNer(spans), cldr_places()).predict_many([(text, [(0, len(text))])])[0]
     assert {s.label for s in plain} == {"ORG"}
+
+
+def test_capitals_that_cldr_lacks_fold_into_their_state_target() -> None:
+    from nlpkit.analysis.gazetteer import cldr_city_countries
+    from nlpkit.analysis.targets import fold_metonyms
+
+    mentions = [("الولايات المتحدة", "LOC"), ("واشنطن", "LOC"), ("بكين", "LOC"), ("أنقرة", "LOC"), ("تركيا", "LOC")]
+    folded = fold_metonyms(group_entities(mentions, state_names()), cldr_city_countries())
+    by_name = {g.canonical: g.members for g in folded}
+    assert by_name["الولايات المتحدة"] == (0, 1) and by_name["تركيا"] == (3, 4)
+    assert by_name["بكين"] == (2,)  # China is not named: Beijing stays itself

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from nlpkit.analysis.states import state_names
+from nlpkit.analysis.states import capital_countries, state_names
 from nlpkit.models.ner import EntitySpan
 from nlpkit.text.normalize import normalize_name
 from nlpkit.text.tokenize import tokenize
@@ -102,7 +102,8 @@ def cldr_place_articles() -> dict[str, bool]:
 
 @lru_cache(maxsize=1)
 def cldr_city_countries() -> dict[str, str]:
-    """Name key of a CLDR time-zone city → name key of its country («طوكيو» → «يابان»).
+    """Name key of a CLDR time-zone city or a capital CLDR lacks → name key of its country («طوكيو» → «يابان»,
+    «واشنطن» → «ولايات متحده»; :data:`nlpkit.analysis.states.CAPITALS`).
 
     Used to read a city named as the actor of a sentence («طوكيو ترفض…») as its country's
     government when the country is a stance target of the same document.
@@ -121,6 +122,8 @@ def cldr_city_countries() -> dict[str, str]:
         except (LookupError, ValueError):
             continue
         mapping.setdefault(normalize_name(city), normalize_name(territories[territory]))
+    for capital, country in capital_countries().items():
+        mapping.setdefault(capital, country)
     return mapping
 
 

@@ -28,6 +28,12 @@ ALIASES = {
     "NL": "هولندا", "QA": "دولة قطر",
 }
 """Other forms of a state's own name (capitals and metonyms are :mod:`nlpkit.analysis.targets`' business)."""
+CAPITALS = {
+    "US": "واشنطن", "CN": "بكين|بيجين", "TR": "أنقرة", "IN": "نيودلهي|نيو دلهي", "PK": "إسلام آباد",
+    "AE": "أبوظبي|أبو ظبي", "KR": "سيول", "KP": "بيونغيانغ|بيونغ يانغ", "QA": "الدوحة", "BH": "المنامة",
+    "MA": "الرباط", "YE": "صنعاء", "CA": "أوتاوا", "AU": "كانبيرا", "BR": "برازيليا",
+}
+"""Capitals that CLDR's time-zone cities lack («واشنطن», «بكين», «أنقرة»), for :func:`capital_countries`."""
 AMBIGUOUS = frozenset({normalize_name("عمان")})
 """Name keys that are also another place: «عمان» is Oman and Amman, so it is left as written."""
 
@@ -62,3 +68,16 @@ def state_keys() -> dict[str, frozenset[str]]:
     for key, display in state_names().items():
         keys.setdefault(display, set()).add(key)
     return {display: frozenset(forms) for display, forms in keys.items()}
+
+
+def capital_countries() -> dict[str, str]:
+    """Name key of each capital of :data:`CAPITALS` → the name key of its state's CLDR name.
+
+    Raises:
+        ImportError: Babel is not installed (``pip install babel``).
+    """
+    from babel import Locale
+
+    territories = Locale("ar").territories
+    return {normalize_name(capital): normalize_name(territories[code])
+            for code, capitals in CAPITALS.items() for capital in capitals.split("|")}
