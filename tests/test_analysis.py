@@ -194,6 +194,10 @@ def test_position_verbs_of_wire_copy() -> None:
     entities = [Entity(name, "PER", text.index(name), text.index(name) + len(name), 1.0, name)
                 for name in ("سلمان بن عبدالعزيز", "محمود عباس")]
     assert attribute_holders(text, split_sentences(text), entities) == ["سلمان بن عبدالعزيز", "محمود عباس"]
+    text = "وحثت الصين الولايات المتحدة على الحوار. وشجب الرئيس محمود عباس القرار. وهددت إيران بالرد."
+    entities = [_mention(text, "الصين", "LOC"), _mention(text, "الولايات المتحدة", "LOC"),
+                _mention(text, "محمود عباس", "PER"), _mention(text, "إيران", "LOC")]
+    assert attribute_holders(text, split_sentences(text), entities) == ["الصين", "محمود عباس", "إيران"]
 
 
 # --- targets and pairs -------------------------------------------------------------------------
