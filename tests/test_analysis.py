@@ -233,7 +233,14 @@ def test_gold_analyzer_document(gold_analyzer: Analyzer) -> None:
     shoigu = {e.canonical for e in doc.entities if e.text in ("سيرجى شويجو", "سيرغى شويغو")}
     assert lavrov == {"سيرجى لافروف"} and shoigu == {"سيرجى شويجو"}
     japan = [s for s in doc.stances if s.target == "اليابان"]
-    assert len(japan) == len(doc.sentences)
+    from nlpkit.analysis.holders import official_titles
+    from nlpkit.analysis.targets import Target
+
+    titles = official_titles(text, doc.entities)
+    by_japan = {name for name, title in titles.items() if Target("اليابان").is_official(title)}
+    assert "تارو كونو" in by_japan  # «وزير الخارجية اليابانى تارو كونو»: Japan's own minister is not asked about Japan
+    holders = attribute_holders(text, [(s.start, s.end) for s in doc.sentences], doc.entities)
+    assert len(japan) == sum(holder not in by_japan for holder in holders) < len(doc.sentences)
     assert {s.holder for s in doc.stances} >= {"سيرجى لافروف", "سيرجى شويجو", "تارو كونو", None}
     for row in doc.summary:
         records = [s for s in doc.stances if (s.holder, s.target) == (row.holder, row.target)]
@@ -365,3 +372,37 @@ def test_import_is_light() -> None:
     code = "import sys, nlpkit; nlpkit.analyze; nlpkit.Document; print('torch' in sys.modules, 'transformers' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_an_official_is_not_asked_about_their_own_state() -> None:
+    from nlpkit.analysis.holders import official_titles
+    from nlpkit.analysis.targets import Target, default_targets, stance_pairs
+
+    text = ("وقال الرئيس الروسي فلاديمير بوتين إن روسيا لن تتراجع. "
+            "وقال السفير الروسي في طوكيو ميخائيل غالوزين إن اليابان تعادي روسيا. "
+            "وقال المعارض الروسي أليكسي نافالني إن روسيا تسير نحو الهاوية. "
+            "وأكد رئيس وزراء اليابان فوميو كيشيدا أن اليابان تدعم أوكرانيا.")
+    people = ("فلاديمير بوتين", "ميخائيل غالوزين", "أليكسي نافالني", "فوميو كيشيدا")
+    entities = sorted([*(_mention(text, name, "PER") for name in people),
+                       *(Entity("روسيا", "LOC", i, i + 5, 1.0, "روسيا") for i in _find_all(text, "روسيا")),
+                       *(Entity("اليابان", "LOC", i, i + 7, 1.0, "اليابان") for i in _find_all(text, "اليابان"))],
+                      key=lambda e: e.start)
+    titles = official_titles(text, entities)
+    assert titles["فلاديمير بوتين"] == {"روسي"} and titles["ميخائيل غالوزين"] == {"روسي"}  # «في طوكيو» ends the title
+    assert "أليكسي نافالني" not in titles and {"يابان"} <= titles["فوميو كيشيدا"]
+    sentences = split_sentences(text)
+    groups = group_entities([(e.text, e.label) for e in entities])
+    targets = [t for t in default_targets(groups) if t.name in ("روسيا", "اليابان")]
+    holders = attribute_holders(text, sentences, entities)
+    asked = {(pair.sentence, pair.target.name) for pair in stance_pairs(sentences, entities, targets, holders, (), titles)}
+    # the president and the ambassador speak for Russia, the prime minister for Japan; the opposition leader does not
+    assert asked == {(1, "اليابان"), (2, "روسيا")}
+    assert Target("روسيا").is_official({"روسي"}) and not Target("روسيا").is_official({"معارض"})
+
+
+def _find_all(text: str, name: str) -> list[int]:
+    starts, at = [], text.find(name)
+    while at >= 0:
+        starts.append(at)
+        at = text.find(name, at + 1)
+    return starts

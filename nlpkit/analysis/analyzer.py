@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from nlpkit._version import __version__
 from nlpkit.analysis.assemble import build_entities, build_stance, summarize
-from nlpkit.analysis.holders import attribute_holders
+from nlpkit.analysis.holders import attribute_holders, official_titles
 from nlpkit.analysis.inputs import as_text, check_batch_size, check_targets, iter_texts
 from nlpkit.analysis.targets import StancePair, resolve_targets, stance_pairs
 from nlpkit.errors import ConfigError, InputError, ModelLoadError
@@ -282,7 +282,8 @@ class Analyzer:
                 item.holders = attribute_holders(item.text, item.sentences, item.entities)
                 chosen = resolve_targets(groups, targets, self.city_countries)
                 skip = self._boilerplate_sentences(item) if self.skip_boilerplate else ()
-                item.pairs = stance_pairs(item.sentences, item.entities, chosen, item.holders, skip)
+                titles = official_titles(item.text, item.entities)
+                item.pairs = stance_pairs(item.sentences, item.entities, chosen, item.holders, skip, titles)
         labels = self._classify(work, batch_size) if "stance" in tasks else iter(())
         return [self._document(item, labels, tasks) for item in work]
 

@@ -27,7 +27,8 @@ Speakers are PER/ORG entities, plus **government bodies** that the NER model mis
 word (:data:`BODY_WORDS`, «الخارجية», «الدفاع», …), with «وزارة» before it when present, followed by a
 nationality adjective in the feminine («الخارجية الروسية», «وزارة الدفاع اليابانية»). The masculine
 «وزير الخارجية الروسي» is a title, not a body, and «باسم الخارجية …» names the body a spokesperson
-speaks for, so neither counts.
+speaks for, so neither counts. Such titles are read too (:func:`official_titles`): the state an official
+serves is not asked about in the sentences they hold.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 
 from nlpkit.results import Entity
 from nlpkit.text.mentions import name_contains
-from nlpkit.text.normalize import normalize
+from nlpkit.text.normalize import normalize, normalize_name
 from nlpkit.text.tokenize import Token, tokenize
 
 HOLDER_TYPES = frozenset({"PER", "ORG"})
@@ -260,6 +261,38 @@ def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity]
         if entity is not None:
             return entity.canonical, _continues(words)
     return None, _continues(words)
+
+
+OFFICE_WORDS = frozenset(normalize_name(word) for word in (
+    "رئيس", "رئيسة", "وزير", "وزيرة", "ملك", "أمير", "ولي", "سفير", "سفيرة", "مندوب", "مندوبة", "متحدث", "متحدثة",
+    "ناطق", "نائب", "مستشار", "مستشارة"))
+"""Offices that make a person speak for a state named in their title («الرئيس الروسي», «رئيس وزراء اليابان»)."""
+TITLE_STOPS = frozenset(normalize_name(word) for word in ("في", "لدى", "إلى", "الى", "عن", "من", "مع", "باسم", "سابق", "سابقا"))
+"""Words that end a title («السفير الروسي في طوكيو»: the ambassador is Russia's, not Japan's)."""
+TITLE_WINDOW = 5
+
+
+def official_titles(text: str, entities: Sequence[Entity]) -> dict[str, frozenset[str]]:
+    """PER canonical name → the name keys of the words after an office word in the titles of its mentions.
+
+    «وقال الرئيس الروسي فلاديمير بوتين» gives «فلاديمير بوتين» → {«روسي»}; «رئيس وزراء اليابان فوميو كيشيدا»
+    gives {«وزراء», «يابان»}. Up to :data:`TITLE_WINDOW` words before the name are read, from the last office
+    word on, up to a :data:`TITLE_STOPS` word. :meth:`nlpkit.analysis.targets.Target.is_official` reads them:
+    an official's stance toward their own state is not asked, as the annotation guidelines label it NONE.
+    """
+    titles: dict[str, set[str]] = {}
+    for entity in entities:
+        if entity.label != "PER":
+            continue
+        words = [normalize_name(word) for word in text[max(0, entity.start - 120):entity.start].split()][-TITLE_WINDOW:]
+        office = max((i for i, word in enumerate(words) if word in OFFICE_WORDS), default=None)
+        if office is None:
+            continue
+        after = words[office + 1:]
+        stop = next((i for i, word in enumerate(after) if word in TITLE_STOPS), len(after))
+        if after[:stop]:
+            titles.setdefault(entity.canonical, set()).update(after[:stop])
+    return {name: frozenset(words) for name, words in titles.items()}
 
 
 def entities_by_sentence(sentences: Sequence[tuple[int, int]], entities: Sequence[Entity]) -> list[list[Entity]]:

@@ -7,13 +7,15 @@
   :func:`~nlpkit.text.normalize.normalize_name` and keep the caller's spelling; a caller
   target replaces the default target of the same group.
 - **Pairs**: a default target is paired with each sentence holding one of its mentions; a
-  caller target with every sentence. A pair is skipped when the target is the sentence's holder,
-  and no pair is made for a sentence marked in ``skip`` (page boilerplate).
+  caller target with every sentence. A pair is skipped when the target is the sentence's holder
+  or a state whose office the holder holds («الرئيس الروسي فلاديمير بوتين» and «روسيا»: the
+  guidelines label an official's stance toward their own state NONE), and no pair is made for a
+  sentence marked in ``skip`` (page boilerplate).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from nlpkit.analysis.canonical import EntityGroup
@@ -47,6 +49,13 @@ class Target:
             return True
         keys = {normalize_name(self.name), *(self.group.keys if self.group is not None else ())}
         return normalize_name(holder) in keys or any(is_nisba(word, keys) for word in normalize_name(holder).split())
+
+
+    def is_official(self, title: Collection[str]) -> bool:
+        """True when a holder's ``title`` words (:func:`nlpkit.analysis.holders.official_titles`) name this
+        target or its nationality («الرئيس الروسي» for «روسيا»): the holder holds an office of the target."""
+        keys = {normalize_name(self.name), *(self.group.keys if self.group is not None else ())}
+        return any(word in keys or is_nisba(word, keys) for word in title)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,7 @@ def stance_pairs(
     targets: Sequence[Target],
     holders: Sequence[str | None],
     skip: Sequence[bool] = (),
+    titles: Mapping[str, Collection[str]] | None = None,
 ) -> list[StancePair]:
     """The (target, sentence) pairs to classify, by sentence then target order.
 
@@ -121,7 +131,10 @@ def stance_pairs(
         targets: from :func:`resolve_targets`.
         holders: the holder of each sentence.
         skip: per sentence, True to ask nothing of it (empty: ask every sentence).
+        titles: holder → title words (:func:`nlpkit.analysis.holders.official_titles`); no pair is made of a
+            target whose office the sentence's holder holds («الرئيس الروسي فلاديمير بوتين» and «روسيا»).
     """
+    titles = titles or {}
     mentioned: list[set[int]] = [set() for _ in sentences]
     for target_index, target in enumerate(targets):
         for member in target.group.members if target.group is not None else ():
@@ -134,6 +147,7 @@ def stance_pairs(
         if not (skip and skip[sentence])
         for target_index, target in enumerate(targets)
         if (target.every_sentence or target_index in mentioned[sentence]) and not target.is_holder(holders[sentence])
+        and not target.is_official(titles.get(holders[sentence] or "", ()))
     ]
 
 
