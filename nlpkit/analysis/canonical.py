@@ -101,9 +101,14 @@ def _group_one_type(mentions: Sequence[tuple[str, str]], indices: list[int], lab
         by_key.setdefault(normalize_name(states[key]) if key in states else key, []).append(index)
     parent = {key: key for key in by_key}
     if label == "PER":
-        for later, key in enumerate(by_key):
-            earlier = next((other for other in list(by_key)[:later] if parent[other] == other and same_name(other, key)), None)
-            if earlier is not None:
+        roots: dict[tuple[tuple[str, str], ...], list[str]] = {}
+        for key in by_key:
+            # a long vowel is dropped only inside a word, so spellings of one name share each word's ends
+            bucket = roots.setdefault(tuple((word[0], word[-1]) for word in key.split()), [])
+            earlier = next((root for root in bucket if same_name(root, key)), None)
+            if earlier is None:
+                bucket.append(key)
+            else:
                 parent[key] = earlier
     for key in sorted(by_key, key=lambda k: len(k.split())):
         host = _host_key(key, by_key, label)
