@@ -15,6 +15,11 @@ from training.metrics import macro_f1_from_counts, ner_f1_from_counts, pair_coun
 GOLD = ["AGAINST", "FAVOR", "NONE", "NONE", "AGAINST", "FAVOR", "NONE", "AGAINST"] * 10
 
 
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
 def _counts(pred: list[str]) -> np.ndarray:
     return pair_counts(GOLD, pred, list(STANCE_LABELS))
 
@@ -61,8 +66,7 @@ def test_cli_compares_two_stance_models_on_the_same_pairs(tiny_stance_dir: Path,
     rows = [{"target": "روسيا", "text": "أدانت اليابان بشدة الهجوم الروسي على أوكرانيا", "label": "AGAINST"},
             {"target": "الصين", "text": "اتفق البلدان على توسيع التعاون الاقتصادي مع الصين", "label": "FAVOR"},
             {"target": "إيران", "text": "وصل الوفد إلى طهران صباح اليوم", "label": "NONE"}]
-    data = tmp_path / "pairs.jsonl"
-    data.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    data = _jsonl(tmp_path / "pairs.jsonl", rows)
     out = tmp_path / "compare.json"
     assert compare_main(["--task", "stance", "--model", str(tiny_stance_dir), "--model", str(tiny_stance_dir),
                          "--data", str(data), "--out", str(out)]) == 0
@@ -76,8 +80,7 @@ def test_cli_compares_two_stance_models_on_the_same_pairs(tiny_stance_dir: Path,
 def test_cli_compares_ner_models_sentence_by_sentence(tiny_ner_dir: Path, tmp_path: Path) -> None:
     rows = [{"tokens": "زار سيرغي لافروف طوكيو".split(), "tags": ["O", "B-PER", "I-PER", "B-LOC"]},
             {"tokens": "قالت وزارة الخارجية اليابانية".split(), "tags": ["O", "B-ORG", "I-ORG", "I-ORG"]}]
-    data = tmp_path / "ner.jsonl"
-    data.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    data = _jsonl(tmp_path / "ner.jsonl", rows)
     out = tmp_path / "compare.json"
     assert compare_main(["--task", "ner", "--model", str(tiny_ner_dir), "--model", str(tiny_ner_dir),
                          "--data", str(data), "--out", str(out)]) == 0

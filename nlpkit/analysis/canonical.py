@@ -120,15 +120,12 @@ def _group_one_type(mentions: Sequence[tuple[str, str]], indices: list[int], lab
         while parent[root] != root:
             root = parent[root]
         members.setdefault(root, []).extend(key_members)
-    forms: dict[str, set[str]] = {}
-    for key, display in states.items():
-        forms.setdefault(display, set()).add(key)
     groups = []
     for root, group in members.items():
         keys = {normalize_name(mentions[i][0]) or mentions[i][0] for i in group}
         state = states.get(root)
         if state is not None:
-            keys |= forms[state]
+            keys |= {key for key, display in states.items() if display == state}
         canonical = state if state is not None else display_form([mentions[i][0] for i in sorted(group)])
         groups.append(EntityGroup(label, canonical, tuple(sorted(group)), frozenset(keys)))
     return groups

@@ -47,6 +47,8 @@ NOT_BEFORE = {"مسقط": "راس"}
 """A place key that is not the place before a word starting so («مسقط رأسه»: his birthplace, not Muscat)."""
 TEAM_WORDS = frozenset(normalize_name(word) for word in ("نادي", "ونادي", "منتخب", "ومنتخب", "فريق", "وفريق"))
 """Words after which a state's name is a club or a team («نادي قطر»), an organisation: its ORG type stays."""
+TEAM_WINDOW = 20
+"""Characters read before a state's name for a :data:`TEAM_WORDS` word (the longest is six letters)."""
 ARTICLE_CLITICS = frozenset({"لل", "ولل", "فلل"})
 """Proclitic tokens that carry the article («للنوم» = ل + النوم)."""
 
@@ -197,7 +199,7 @@ class GazetteerRuler:
         """True for an ORG span that is exactly a state's name and not a club's or team's («نادي قطر»)."""
         if span.label != "ORG" or normalize_name(text[span.start:span.end]) not in self.states:
             return False
-        before = text[:span.start].split()
+        before = text[max(0, span.start - TEAM_WINDOW):span.start].split()
         return not before or normalize_name(before[-1]) not in TEAM_WORDS
 
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:

@@ -62,14 +62,6 @@ def state_names() -> dict[str, str]:
     return names
 
 
-def state_keys() -> dict[str, frozenset[str]]:
-    """Display name → the name keys of every form of that state."""
-    keys: dict[str, set[str]] = {}
-    for key, display in state_names().items():
-        keys.setdefault(display, set()).add(key)
-    return {display: frozenset(forms) for display, forms in keys.items()}
-
-
 def capital_countries() -> dict[str, str]:
     """Name key of each capital of :data:`CAPITALS` → the name key of its state's CLDR name.
 

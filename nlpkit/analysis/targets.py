@@ -47,15 +47,20 @@ class Target:
             return False
         if self.group is not None and holder == self.group.canonical:
             return True
-        keys = {normalize_name(self.name), *(self.group.keys if self.group is not None else ())}
+        keys = self.name_keys()
         return normalize_name(holder) in keys or any(is_nisba(word, keys) for word in normalize_name(holder).split())
-
 
     def is_official(self, title: Collection[str]) -> bool:
         """True when a holder's ``title`` words (:func:`nlpkit.analysis.holders.official_titles`) name this
         target or its nationality («الرئيس الروسي» for «روسيا»): the holder holds an office of the target."""
-        keys = {normalize_name(self.name), *(self.group.keys if self.group is not None else ())}
+        if not title:
+            return False
+        keys = self.name_keys()
         return any(word in keys or is_nisba(word, keys) for word in title)
+
+    def name_keys(self) -> set[str]:
+        """The name keys the target answers to: its own and its group's (every form of a state)."""
+        return {normalize_name(self.name), *(self.group.keys if self.group is not None else ())}
 
 
 @dataclass(frozen=True)
