@@ -85,3 +85,14 @@ def test_capitals_that_cldr_lacks_fold_into_their_state_target() -> None:
     by_name = {g.canonical: g.members for g in folded}
     assert by_name["الولايات المتحدة"] == (0, 1) and by_name["تركيا"] == (3, 4)
     assert by_name["بكين"] == (2,)  # China is not named: Beijing stays itself
+
+
+def test_a_capital_typed_org_folds_into_its_state_but_an_organisation_named_after_it_does_not() -> None:
+    from nlpkit.analysis.gazetteer import cldr_city_countries
+    from nlpkit.analysis.targets import fold_metonyms
+
+    mentions = [("الولايات المتحدة", "LOC"), ("واشنطن", "ORG"), ("واشنطن بوست", "ORG"), ("روسيا", "LOC"), ("موسكو", "ORG")]
+    folded = fold_metonyms(group_entities(mentions, state_names()), cldr_city_countries())
+    by_name = {g.canonical: (g.label, g.members) for g in folded}
+    assert by_name["الولايات المتحدة"] == ("LOC", (0, 1)) and by_name["روسيا"] == ("LOC", (3, 4))
+    assert by_name["واشنطن بوست"] == ("ORG", (2,))

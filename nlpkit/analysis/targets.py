@@ -81,17 +81,20 @@ def default_targets(groups: Sequence[EntityGroup]) -> list[Target]:
 
 
 def fold_metonyms(groups: Sequence[EntityGroup], city_countries: Mapping[str, str]) -> list[EntityGroup]:
-    """Fold each LOC group naming a city into its country's group, when the document names the country.
+    """Fold each group naming a city into its country's group, when the document names the country.
 
     «طوكيو» and «اليابان» then form one stance target (named «اليابان»): news use capitals for
-    their governments. Groups of cities whose country is not mentioned stay as they are.
+    their governments. A city typed ORG folds too when every name of its group is the city's
+    («أعلنت واشنطن», which Wojood annotates ORG), not an organisation named after it. Groups of
+    cities whose country is not mentioned stay as they are.
     """
     by_key = {key: group for group in groups if group.label == "LOC" for key in group.keys}
     folded: dict[int, list[EntityGroup]] = {}
     kept: list[EntityGroup] = []
     for group in groups:
         country = next((by_key.get(city_countries[key]) for key in group.keys if key in city_countries), None)
-        if group.label == "LOC" and country is not None and country is not group:
+        is_city = group.label == "LOC" or (group.label == "ORG" and all(key in city_countries for key in group.keys))
+        if is_city and country is not None and country is not group:
             folded.setdefault(id(country), []).append(group)
         else:
             kept.append(group)
