@@ -406,3 +406,14 @@ def _find_all(text: str, name: str) -> list[int]:
         starts.append(at)
         at = text.find(name, at + 1)
     return starts
+
+
+def test_added_a_goal_is_not_a_statement() -> None:
+    text = ("وأضاف إدواردو فارغاس الهدف الثاني في الدقيقة 90. "
+            "وأضاف جون كيري في مؤتمر صحفي أن الاتفاق ممكن. "
+            "وأضاف روبرت فورد الذي يعمل في معهد الشرق الأوسط أن واشنطن لن تتدخل. "
+            "وتابع كيري قائلا إن الحوار مستمر.")
+    entities = [_mention(text, name, "PER") for name in ("إدواردو فارغاس", "جون كيري", "روبرت فورد")]
+    entities.append(Entity("كيري", "PER", text.index("كيري قائلا"), text.index("كيري قائلا") + 4, 1.0, "جون كيري"))
+    # the scorer's goal is his object, not his words; a place, a relative clause or «قائلا» may follow a speaker
+    assert attribute_holders(text, split_sentences(text), entities) == [None, "جون كيري", "روبرت فورد", "جون كيري"]

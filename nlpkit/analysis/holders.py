@@ -9,6 +9,8 @@ Rules, tried in this order on the words of a sentence (compared after
    و/ف attached: «وذكرت») followed within :data:`MAX_GAP` words by a PER/ORG entity; titles
    between them are skipped because any word may stand between («أكد وزير الدفاع الروسى
    سيرجى شويجو»), but «أن/إن/أنه…» and «:» end the search (what follows is the content).
+   «أضاف/تابع» also mean "added/followed": a speaker followed by a definite noun, the verb's
+   object, is not speaking («وأضاف فارغاس الهدف الثاني», :data:`ADDING_VERBS`).
 3. **Speaker, then verb.** A PER/ORG entity ending at most one word before a speech verb,
    with no punctuation between («الخارجية الروسية تدعو», «لافروف أن حذر»).
 4. **Source.** «بحسب/حسب/وفق/وفقا/طبقا X» or «نقلا عن X», X a PER/ORG entity within
@@ -61,6 +63,10 @@ SPEECH_VERBS = frozenset(
 )
 """Speech/position verbs in :func:`normalize` form (past masculine/feminine, 3rd-person present)."""
 
+ADDING_VERBS = frozenset("اضاف اضافت تابع تابعت".split())
+"""Verbs that also mean "added / followed" («وأضاف فارغاس الهدف الثاني»): a speaker followed by a definite
+noun, the verb's object, is not speaking."""
+RELATIVE_PRONOUNS = frozenset("الذي التي الذين اللذين اللتين اللواتي".split())
 NOT_STATE_VERBS = frozenset("يعتبر تعتبر".split())
 """Verbs that do not make a place the speaker: «وتعتبر تونس نموذجا» means Tunisia *is considered* one."""
 STOP_WORDS = frozenset("ان انه انها انهم اننا انني بان بانه بانها بانهم لان".split())
@@ -169,13 +175,25 @@ def _verb_then_speaker(words: _Words) -> Entity | None:
         gap = 0
         for following in range(index + 1, len(words.tokens)):
             if following in words.starts:
-                return words.starts[following]
+                speaker = words.starts[following]
+                if _strip_conjunction(form) in ADDING_VERBS and not _speech_follows(words, speaker):
+                    break
+                return speaker
             if words.forms[following] in STOP_WORDS or words.tokens[following].text in _HARD_STOPS:
                 break
             gap += _is_word(words.tokens[following])
             if gap >= MAX_GAP:
                 break
     return None
+
+
+def _speech_follows(words: _Words, speaker: Entity) -> bool:
+    """False when the word right after ``speaker`` is a definite noun («الهدف»), the object of «أضاف/تابع»."""
+    after = next((index for index, token in enumerate(words.tokens) if token.start >= speaker.end), None)
+    if after is None or not _is_word(words.tokens[after]):
+        return True
+    form = words.forms[after]
+    return not (form.startswith("ال") and len(form) > 3) or form in RELATIVE_PRONOUNS
 
 
 def _speaker_then_verb(words: _Words) -> Entity | None:
