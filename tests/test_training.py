@@ -502,3 +502,38 @@ def test_stance_loss_with_class_weights_and_label_smoothing() -> None:
     assert training_arguments(config, has_eval=False).label_smoothing_factor == 0.1  # the Trainer smooths its own loss
     with pytest.raises(ConfigError):
         load_config(CONFIGS / "stance_e5_news8.yaml", ["train.label_smoothing=1.0"])
+
+
+def test_event_head_learns_news_events_and_is_left_out_of_the_saved_model(base_dir: Path, tmp_path: Path) -> None:
+    import torch
+    import torch.nn.functional as F
+    from safetensors import safe_open
+
+    from nlpkit.models.stance import StanceModel
+    from training.tasks.stance import EVENT2ID, PairClassifierWithEvents, _loss_for
+
+    model = PairClassifierWithEvents.from_pretrained(base_dir, num_labels=3)
+    batch = {"input_ids": torch.tensor([[2, 10, 3, 11, 3], [2, 12, 3, 13, 3], [2, 14, 3, 15, 3]]),
+             "event_labels": torch.tensor([EVENT2ID["sanctions"], -100, EVENT2ID["talks"]])}
+    model.train()
+    torch.manual_seed(0)
+    out = model(**batch)
+    assert out["logits"].shape == (3, 3) and float(out["event_loss"].detach()) > 0
+    model.eval()
+    assert "event_loss" not in model(**batch)  # evaluation sees the plain classifier
+    config = load_config(CONFIGS / "stance_e5_news8.yaml", ["train.class_weights=false", "train.event_loss_weight=0.5"])
+    loss = _loss_for(config, datasets.Dataset.from_dict({"label": ["NONE"]}))
+    labels = torch.tensor([0, 1, 2])
+    logits = torch.tensor([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, -1.0]])
+    assert float(loss({"logits": logits, "event_loss": torch.tensor(2.0)}, labels)) == pytest.approx(
+        float(F.cross_entropy(logits, labels)) + 1.0)
+
+    out_dir = tmp_path / "events"
+    assert train_main([str(CONFIGS / "stance_mini.yaml"), *FAST, *_set("model.name_or_path", base_dir),
+                       *_set("output_dir", out_dir), *_set("train.max_steps", 3), *_set("train.event_loss_weight", 0.5),
+                       *_set("data.train", "[{name: news_stance, limit: 48}, {name: authored, limit: 16}]"),
+                       *_set("data.eval", "[{name: news_stance, split: dev, limit: 16}]")]) == 0
+    assert json.loads((out_dir / "config.json").read_text())["architectures"] == ["BertForSequenceClassification"]
+    with safe_open(str(out_dir / "model.safetensors"), "pt") as weights:
+        assert not [key for key in weights.keys() if key.startswith("event_classifier")]
+    assert len(StanceModel.from_pretrained(out_dir).predict([("روسيا", "فرضت اليابان عقوبات على روسيا")])) == 1

@@ -110,6 +110,10 @@ class TrainConfig(_Section):
     label_smoothing: float = Field(
         0.0, ge=0.0, lt=1.0,
         description="Label smoothing of the cross-entropy (ner, stance): the gold class gets 1 - x plus its share of x.")
+    event_loss_weight: float = Field(
+        0.0, ge=0.0,
+        description="Stance only: weight of an auxiliary loss that predicts each news pair's event type (news_stance's "
+        "`event`) from the same pooled output; the event head is training-only and is not saved. BERT-type models.")
     bf16: bool = False
     best_on: Literal["first", "mean"] = Field(
         "first", description="Best checkpoint by the first eval set's metric, or by its mean over all eval sets.")

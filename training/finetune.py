@@ -53,6 +53,8 @@ class TaskSpec:
     preprocess: Callable[[Any, Any], Any] = argmax_logits
     # prepare(dataset, pair_format): rewrite examples for a model.pair_format other than "plain"
     prepare: Callable[[datasets.Dataset, str], datasets.Dataset] | None = None
+    # columns that encode reads when a source has them (None where it does not)
+    optional_columns: tuple[str, ...] = ()
 
     def prepared(self, dataset: datasets.Dataset, pair_format: str) -> datasets.Dataset:
         """``dataset`` as a model with ``pair_format`` reads it.
@@ -119,7 +121,7 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
     out = prepare_run(config)
     clock = Stopwatch()
     tokenizer = load_tokenizer(config.model.tokenizer or config.model.name_or_path)
-    mixed, counts = mix_sources(train_loaded, config.seed)
+    mixed, counts = mix_sources(train_loaded, config.seed, spec.optional_columns)
     train_features, _ = spec.encode(mixed, tokenizer, config.model.max_length)
     id2label = dict(enumerate(spec.labels))
     eval_features, parts = (build_eval(spec, eval_loaded, tokenizer, config.model.max_length, id2label)
@@ -133,7 +135,7 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
         setattr(model.config, PAIR_FORMAT_KEY, pair_format)  # inference reads the pairs the same way
     trainer = OrderedEvalTrainer(
         model=model,
-        args=training_arguments(config, has_eval=bool(parts), metric=spec.best_metric),
+        args=training_arguments(config, has_eval=bool(parts), metric=spec.best_metric, label_names=["labels"]),
         data_collator=spec.collator(tokenizer),
         train_dataset=train_features,
         eval_dataset=eval_features,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -151,13 +152,18 @@ def load_sources(sources: list[SourceConfig], task: str, data_dir: str | None) -
     return [(source, load_source(source, task, data_dir)) for source in sources]
 
 
-def mix_sources(loaded: list[tuple[SourceConfig, datasets.Dataset]], seed: int) -> tuple[datasets.Dataset, dict[str, int]]:
+def mix_sources(loaded: list[tuple[SourceConfig, datasets.Dataset]], seed: int, optional: Sequence[str] = ()
+                ) -> tuple[datasets.Dataset, dict[str, int]]:
     """Concatenate sources, each resampled to ``round(n * weight)`` rows (see module docstring).
+
+    Columns that not every source has are dropped, except the ``optional`` ones, which sources lacking
+    them get as ``None`` (the news pairs' ``event`` beside Mawqif's tweets).
 
     Returns:
         The mixed dataset (shuffled with ``seed``) and the number of rows taken from each source.
     """
     rng = np.random.default_rng(seed)
+    loaded = [(source, _with_columns(dataset, optional)) for source, dataset in loaded]
     parts: list[datasets.Dataset] = []
     counts: dict[str, int] = {}
     for source, dataset in loaded:
@@ -172,6 +178,14 @@ def mix_sources(loaded: list[tuple[SourceConfig, datasets.Dataset]], seed: int) 
     if not parts:
         raise ConfigError("data.train: the sources hold no examples (check names, splits, limit and weight).")
     return datasets.concatenate_datasets(parts).shuffle(seed=seed), counts
+
+
+def _with_columns(dataset: datasets.Dataset, names: Sequence[str]) -> datasets.Dataset:
+    """``dataset`` with a ``None`` string column for each of ``names`` it lacks."""
+    for name in names:
+        if name not in dataset.column_names:
+            dataset = dataset.add_column(name, [None] * len(dataset), feature=datasets.Value("string"))
+    return dataset
 
 
 def _common_columns(loaded: list[tuple[SourceConfig, datasets.Dataset]]) -> list[str]:

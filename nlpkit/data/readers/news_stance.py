@@ -21,6 +21,11 @@ from nlpkit.data.paths import project_file
 from nlpkit.data.readers._common import StanceRow, read_text, resolve_split, stance_dataset
 
 SOURCE = "news_stance"
+EVENT_TYPES: tuple[str, ...] = (
+    "sanctions", "asset_freeze", "ban", "expulsion", "accusation", "warning", "condemnation", "concern", "refusal",
+    "territorial_claim", "military_move", "agreement", "cooperation", "support", "praise", "talks", "visit",
+    "congratulation", "mediation", "reporting", "history", "other")
+"""The event table's types (``seeds/GUIDELINES.md``); each pair's ``event`` column holds one, or ``None``."""
 SPLITS = ("train", "dev", "test", "all")
 RELATIVE = "training/data/news_stance/news_stance.jsonl"
 HOW_TO_GET = ("It is built by the project from its annotation files: python -m training.news_stance "
@@ -28,8 +33,8 @@ HOW_TO_GET = ("It is built by the project from its annotation files: python -m t
 
 
 @functools.lru_cache(maxsize=2)
-def _parse(path: str, mtime_ns: int) -> tuple[tuple[str, StanceRow], ...]:
-    rows: list[tuple[str, StanceRow]] = []
+def _parse(path: str, mtime_ns: int) -> tuple[tuple[str, tuple[StanceRow, str | None]], ...]:
+    rows: list[tuple[str, tuple[StanceRow, str | None]]] = []
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
@@ -38,14 +43,19 @@ def _parse(path: str, mtime_ns: int) -> tuple[tuple[str, StanceRow], ...]:
                 or record.get("split") not in SPLITS[:3]:
             raise ValueError(f"{path}:{number}: needs text, target, a label in {', '.join(STANCE_LABELS)} and a split "
                              f"in {', '.join(SPLITS[:3])}; got {record!r}.")
-        rows.append((record["split"], {"target": record["target"], "text": record["text"], "label": record["label"],
-                                       "holder": record.get("holder")}))
+        event = record.get("event")
+        if event is not None and event not in EVENT_TYPES:
+            raise ValueError(f"{path}:{number}: event {event!r} is not one of {', '.join(EVENT_TYPES)}.")
+        rows.append((record["split"], ({"target": record["target"], "text": record["text"], "label": record["label"],
+                                        "holder": record.get("holder")}, event)))
     return tuple(rows)
 
 
 def load(split: str = "train", *, root: str | os.PathLike[str] | None = None) -> datasets.Dataset:
-    """Load one split of the news stance pairs (``root``: a project folder to read instead)."""
+    """Load one split of the news stance pairs (``root``: a project folder to read instead), with each pair's
+    ``event`` type beside the shared stance columns."""
     split = resolve_split(SOURCE, split, SPLITS)
     path = project_file(RELATIVE, how_to_get=HOW_TO_GET, root=root)
-    rows = _parse(str(path), path.stat().st_mtime_ns)
-    return stance_dataset(SOURCE, split, [row for row_split, row in rows if split in ("all", row_split)])
+    rows = [row for row_split, row in _parse(str(path), path.stat().st_mtime_ns) if split in ("all", row_split)]
+    dataset = stance_dataset(SOURCE, split, [pair for pair, _ in rows])
+    return dataset.add_column("event", [event for _, event in rows])
