@@ -43,6 +43,9 @@ logger = logging.getLogger("training")
 LABEL2ID = {label: i for i, label in enumerate(STANCE_LABELS)}
 EVENT2ID = {event: i for i, event in enumerate(EVENT_TYPES)}
 NO_EVENT = -100
+EVENT_LOGIT_SCALE = 30.0
+"""The event head starts at zero and its logits are scaled, so it learns at about 30× the encoder's rate:
+at the 1e-5 to 2e-5 of a continuation a plain head barely moves in 600 steps, and sends the encoder no signal."""
 
 
 class PairClassifierWithEvents(BertForSequenceClassification):
@@ -60,6 +63,14 @@ class PairClassifierWithEvents(BertForSequenceClassification):
         self.event_classifier = torch.nn.Linear(config.hidden_size, len(EVENT_TYPES))
         self.post_init()
 
+    def _init_weights(self, module: torch.nn.Module) -> None:
+        """The event head starts at zero (:data:`EVENT_LOGIT_SCALE`); everything else as BERT initialises it."""
+        if module is getattr(self, "event_classifier", None):
+            torch.nn.init.zeros_(module.weight)
+            torch.nn.init.zeros_(module.bias)
+        else:
+            super()._init_weights(module)
+
     def forward(self, input_ids: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None,
                 token_type_ids: torch.Tensor | None = None, labels: torch.Tensor | None = None,
                 event_labels: torch.Tensor | None = None, **kwargs: Any) -> SequenceClassifierOutput:
@@ -67,7 +78,7 @@ class PairClassifierWithEvents(BertForSequenceClassification):
         output = SequenceClassifierOutput(logits=self.classifier(pooled))
         if self.training and event_labels is not None:
             known = event_labels != NO_EVENT
-            event_logits = self.event_classifier(pooled[known]).float()
+            event_logits = EVENT_LOGIT_SCALE * self.event_classifier(pooled[known]).float()
             output["event_loss"] = (F.cross_entropy(event_logits, event_labels[known]) if bool(known.any())
                                     else event_logits.sum() * 0.0)
         return output
