@@ -53,7 +53,8 @@ class PairClassifierWithEvents(BertForSequenceClassification):
 
     In training mode, with ``event_labels``, the output carries ``event_loss`` (mean cross-entropy over
     the pairs that have an event); otherwise it is the plain classifier's. Saving drops the head and
-    names the plain architecture, so the saved model loads anywhere a ``BertForSequenceClassification`` does.
+    names the plain architecture, so the saved model loads anywhere a ``BertForSequenceClassification`` does
+    (checkpoints too: a resumed run starts the event head again from zero).
     """
 
     _keys_to_ignore_on_save = ["event_classifier.weight", "event_classifier.bias"]
