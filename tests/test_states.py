@@ -96,3 +96,16 @@ def test_a_capital_typed_org_folds_into_its_state_but_an_organisation_named_afte
     by_name = {g.canonical: (g.label, g.members) for g in folded}
     assert by_name["الولايات المتحدة"] == ("LOC", (0, 1)) and by_name["روسيا"] == ("LOC", (3, 4))
     assert by_name["واشنطن بوست"] == ("ORG", (2,))
+
+
+def test_a_city_the_document_names_as_a_club_keeps_its_own_target() -> None:
+    from nlpkit.analysis.gazetteer import after_team_word, cldr_city_countries
+    from nlpkit.analysis.targets import fold_metonyms
+
+    text = "فاز نادي روما على ضيفه في كأس إيطاليا."
+    assert after_team_word(text, text.index("روما")) and not after_team_word(text, text.index("إيطاليا"))
+    mentions = [("روما", "ORG"), ("إيطاليا", "LOC"), ("روما", "ORG")]
+    groups = group_entities(mentions, state_names())
+    by_name = {g.canonical: g.members for g in fold_metonyms(groups, cldr_city_countries(), teams={"روما"})}
+    assert by_name == {"روما": (0, 2), "إيطاليا": (1,)}
+    assert {g.canonical for g in fold_metonyms(groups, cldr_city_countries())} == {"إيطاليا"}  # no club word: folded

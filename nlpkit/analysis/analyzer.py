@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from nlpkit._version import __version__
 from nlpkit.analysis.assemble import build_entities, build_stance, summarize
+from nlpkit.analysis.gazetteer import after_team_word
 from nlpkit.analysis.holders import attribute_holders, official_titles
 from nlpkit.analysis.inputs import as_text, check_batch_size, check_targets, iter_texts
 from nlpkit.analysis.targets import StancePair, resolve_targets, stance_pairs
@@ -280,7 +281,8 @@ class Analyzer:
             item.entities, groups = build_entities(item.text, drop_nisba(item.text, spans, self.places), self.states)
             if "stance" in tasks:
                 item.holders = attribute_holders(item.text, item.sentences, item.entities)
-                chosen = resolve_targets(groups, targets, self.city_countries)
+                teams = {entity.canonical for entity in item.entities if after_team_word(item.text, entity.start)}
+                chosen = resolve_targets(groups, targets, self.city_countries, teams)
                 skip = self._boilerplate_sentences(item) if self.skip_boilerplate else ()
                 titles = official_titles(item.text, item.entities)
                 item.pairs = stance_pairs(item.sentences, item.entities, chosen, item.holders, skip, titles)

@@ -49,6 +49,12 @@ TEAM_WORDS = frozenset(normalize_name(word) for word in ("نادي", "ونادي
 """Words after which a state's name is a club or a team («نادي قطر»), an organisation: its ORG type stays."""
 TEAM_WINDOW = 20
 """Characters read before a state's name for a :data:`TEAM_WORDS` word (the longest is six letters)."""
+
+
+def after_team_word(text: str, start: int) -> bool:
+    """True when the word right before ``start`` is a :data:`TEAM_WORDS` word («نادي روما»): a club, not a place."""
+    before = text[max(0, start - TEAM_WINDOW):start].split()
+    return bool(before) and normalize_name(before[-1]) in TEAM_WORDS
 ARTICLE_CLITICS = frozenset({"لل", "ولل", "فلل"})
 """Proclitic tokens that carry the article («للنوم» = ل + النوم)."""
 
@@ -199,8 +205,7 @@ class GazetteerRuler:
         """True for an ORG span that is exactly a state's name and not a club's or team's («نادي قطر»)."""
         if span.label != "ORG" or normalize_name(text[span.start:span.end]) not in self.states:
             return False
-        before = text[max(0, span.start - TEAM_WINDOW):span.start].split()
-        return not before or normalize_name(before[-1]) not in TEAM_WORDS
+        return not after_team_word(text, span.start)
 
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
         """Save the wrapped model (the gazetteer is package data, not part of the model)."""

@@ -80,13 +80,15 @@ def default_targets(groups: Sequence[EntityGroup]) -> list[Target]:
     return [Target(group.canonical, group) for group in sorted(chosen, key=lambda group: group.members[0])]
 
 
-def fold_metonyms(groups: Sequence[EntityGroup], city_countries: Mapping[str, str]) -> list[EntityGroup]:
+def fold_metonyms(groups: Sequence[EntityGroup], city_countries: Mapping[str, str],
+                  teams: Collection[str] = ()) -> list[EntityGroup]:
     """Fold each group naming a city into its country's group, when the document names the country.
 
     «طوكيو» and «اليابان» then form one stance target (named «اليابان»): news use capitals for
     their governments. A city typed ORG folds too when every name of its group is the city's
     («أعلنت واشنطن», which Wojood annotates ORG), not an organisation named after it. Groups of
-    cities whose country is not mentioned stay as they are.
+    cities whose country is not mentioned stay as they are, and so do the ``teams``: canonical
+    names the document also uses as a club's («نادي روما»).
     """
     by_key = {key: group for group in groups if group.label == "LOC" for key in group.keys}
     folded: dict[int, list[EntityGroup]] = {}
@@ -94,7 +96,7 @@ def fold_metonyms(groups: Sequence[EntityGroup], city_countries: Mapping[str, st
     for group in groups:
         country = next((by_key.get(city_countries[key]) for key in group.keys if key in city_countries), None)
         is_city = group.label == "LOC" or (group.label == "ORG" and all(key in city_countries for key in group.keys))
-        if is_city and country is not None and country is not group:
+        if is_city and country is not None and country is not group and group.canonical not in teams:
             folded.setdefault(id(country), []).append(group)
         else:
             kept.append(group)
@@ -107,14 +109,14 @@ def fold_metonyms(groups: Sequence[EntityGroup], city_countries: Mapping[str, st
 
 
 def resolve_targets(groups: Sequence[EntityGroup], requested: Sequence[str] | None,
-                    city_countries: Mapping[str, str] | None = None) -> list[Target]:
+                    city_countries: Mapping[str, str] | None = None, teams: Collection[str] = ()) -> list[Target]:
     """Default targets plus the caller's, each caller target matched to its group when it has one.
 
     With ``city_countries`` (see :func:`nlpkit.analysis.gazetteer.cldr_city_countries`), cities are
-    folded into their country's target first (:func:`fold_metonyms`).
+    folded into their country's target first, except ``teams`` (:func:`fold_metonyms`).
     """
     if city_countries:
-        groups = fold_metonyms(groups, city_countries)
+        groups = fold_metonyms(groups, city_countries, teams)
     targets = default_targets(groups)
     for name in dict.fromkeys(requested or ()):
         group = next((group for group in groups if group.label in TARGET_TYPES and group.matches(name)), None)
