@@ -540,3 +540,6 @@ def test_event_head_learns_news_events_and_is_left_out_of_the_saved_model(base_d
     with safe_open(str(out_dir / "model.safetensors"), "pt") as weights:
         assert not [key for key in weights.keys() if key.startswith("event_classifier")]
     assert len(StanceModel.from_pretrained(out_dir).predict([("روسيا", "فرضت اليابان عقوبات على روسيا")])) == 1
+    missing = train_main([str(CONFIGS / "stance_mini.yaml"), *FAST, *_set("model.name_or_path", tmp_path / "nowhere"),
+                          *_set("output_dir", tmp_path / "x"), *_set("train.event_loss_weight", 0.5)])
+    assert missing != 0  # a clear error, not an AutoConfig trace

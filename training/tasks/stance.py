@@ -36,6 +36,7 @@ from nlpkit.models.directory import MARKED_TARGET
 from nlpkit.text.mentions import mark_target
 from training.config import Config
 from training.finetune import TaskSpec, fine_tune
+from training.sources import check_model_source, require_sources
 from training.metrics import Scores, stance_scores
 
 logger = logging.getLogger("training")
@@ -171,6 +172,8 @@ def run(config: Config) -> dict[str, Any]:
     """
     if not config.train.event_loss_weight:
         return fine_tune(config, SPEC)
+    require_sources(config)
+    check_model_source(config.model.name_or_path)
     base = AutoConfig.from_pretrained(config.model.name_or_path)
     if base.model_type != "bert":
         raise ConfigError(f"train.event_loss_weight needs a BERT-type base model; {config.model.name_or_path!r} is "
