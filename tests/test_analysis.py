@@ -168,6 +168,18 @@ def test_government_bodies_speak_when_the_model_missed_them() -> None:
     assert attribute_holders(text, split_sentences(text), entities) == [ministry, ministry]
 
 
+def test_a_body_the_model_tagged_in_part_speaks_as_the_whole_body() -> None:
+    ministry = "وزارة الخارجية الروسية"  # seed 003: the model tags «الخارجية» alone in the second sentence
+    text = f"أكدت {ministry} موقفها. وذكرت الخارجية الروسية أنه منذ بدء روسيا عمليتها العسكرية توقف الحوار."
+    entities = [Entity(ministry, "ORG", 5, 5 + len(ministry), 1.0, ministry),
+                _mention(text, "الخارجية", "ORG", "وذكرت"), _mention(text, "روسيا", "LOC", "بدء")]
+    entities[1] = Entity("الخارجية", "ORG", entities[1].start, entities[1].end, 0.5, "الخارجية")
+    assert attribute_holders(text, split_sentences(text), entities) == [ministry, ministry]
+    # a span that covers the whole body, or more than it, stays the speaker
+    whole = [Entity("الخارجية الروسية", "ORG", entities[1].start, entities[1].start + 16, 0.9, "الخارجية الروسية")]
+    assert attribute_holders(text, split_sentences(text), whole)[1] == "الخارجية الروسية"
+
+
 def _mention(text: str, name: str, label: str, after: str = "") -> Entity:
     """An entity for the first mention of ``name`` at or after the first occurrence of ``after``."""
     start = text.index(name, text.index(after) if after else 0)

@@ -113,9 +113,10 @@ def _index_words(text: str, sentence: tuple[int, int], entities: Sequence[Entity
     tokens = tokenize(text[sentence[0] : sentence[1]], offset=sentence[0])
     forms = [normalize(token.text) for token in tokens]
     inside = [entity for entity in entities if sentence[0] <= entity.start < sentence[1]]
-    speakers = [entity for entity in inside if entity.label in HOLDER_TYPES]
+    bodies = _government_bodies(text, tokens, forms, inside, names)
+    speakers = [entity for entity in inside if entity.label in HOLDER_TYPES and not _within(entity, bodies)]
     places = [entity for entity in inside if entity.label in STATE_TYPES]
-    starts, ends = _token_bounds(tokens, speakers + _government_bodies(text, tokens, forms, inside, names))
+    starts, ends = _token_bounds(tokens, speakers + bodies)
     return _Words(tokens, forms, starts, ends, *_token_bounds(tokens, places))
 
 
@@ -136,8 +137,10 @@ def _government_bodies(text: str, tokens: Sequence[Token], forms: Sequence[str],
                        names: Sequence[str] = ()) -> list[Entity]:
     """Government bodies the entities do not cover, as ORG entities (see the module docstring).
 
-    A body takes the name of the first of ``names`` (the document's ORG canonical names) that
-    holds its words in order («الخارجية الروسية» → «وزارة الخارجية الروسية»), else its own words.
+    A body the model tagged only in part («الخارجية» of «الخارجية الروسية») counts too: the body then
+    speaks in place of the part. A body takes the name of the first of ``names`` (the document's ORG
+    canonical names) that holds its words in order («الخارجية الروسية» → «وزارة الخارجية الروسية»),
+    else its own words.
     """
     bodies = []
     for index in range(len(tokens) - 1):
@@ -148,9 +151,16 @@ def _government_bodies(text: str, tokens: Sequence[Token], forms: Sequence[str],
         if first and forms[first - 1] in _NOT_BODY_BEFORE:
             continue
         start, end = tokens[first].start, tokens[index + 1].end
-        if not any(entity.start < end and start < entity.end for entity in entities):
+        overlapping = [entity for entity in entities if entity.start < end and start < entity.end]
+        if all(start <= entity.start and entity.end <= end and entity.end - entity.start < end - start
+               for entity in overlapping):
             bodies.append(Entity(text[start:end], "ORG", start, end, 1.0, _body_name(text[start:end], names)))
     return bodies
+
+
+def _within(entity: Entity, bodies: Sequence[Entity]) -> bool:
+    """True when ``entity`` lies inside one of ``bodies`` (a part of a government body)."""
+    return any(body.start <= entity.start and entity.end <= body.end for body in bodies)
 
 
 def _body_name(written: str, names: Sequence[str]) -> str:
