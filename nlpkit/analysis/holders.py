@@ -152,15 +152,19 @@ def _government_bodies(text: str, tokens: Sequence[Token], forms: Sequence[str],
             continue
         start, end = tokens[first].start, tokens[index + 1].end
         overlapping = [entity for entity in entities if entity.start < end and start < entity.end]
-        if all(start <= entity.start and entity.end <= end and entity.end - entity.start < end - start
-               for entity in overlapping):
+        if all(_inside(entity, start, end) and entity.end - entity.start < end - start for entity in overlapping):
             bodies.append(Entity(text[start:end], "ORG", start, end, 1.0, _body_name(text[start:end], names)))
     return bodies
 
 
+def _inside(entity: Entity, start: int, end: int) -> bool:
+    """True when ``entity`` lies within the characters ``start:end``."""
+    return start <= entity.start and entity.end <= end
+
+
 def _within(entity: Entity, bodies: Sequence[Entity]) -> bool:
     """True when ``entity`` lies inside one of ``bodies`` (a part of a government body)."""
-    return any(body.start <= entity.start and entity.end <= body.end for body in bodies)
+    return any(_inside(entity, body.start, body.end) for body in bodies)
 
 
 def _body_name(written: str, names: Sequence[str]) -> str:
