@@ -36,6 +36,12 @@ class SourceConfig(_Section):
         False, description="Stance only: also train on (holder, text) -> NONE for every FAVOR/AGAINST pair whose holder "
         "is named in the text and is not a target there already (a party's stance toward itself is NONE)."
     )
+    variant: Literal["substituted_targets", "replaced_mentions"] | None = Field(
+        None, description="Train on rewritten copies of the source instead of its rows (training.augment): "
+        "'substituted_targets' (stance: another state in place of a state target) or 'replaced_mentions' "
+        "(ner: entities swapped for others of the same type). List the source twice for both."
+    )
+    variant_seed: int = Field(0, description="Seed of the variant's random choices.")
 
 
 class DataConfig(_Section):

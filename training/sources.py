@@ -25,6 +25,7 @@ from nlpkit.data import load
 from nlpkit.data.labels import NER_LABELS, NER_TYPES, STANCE_LABELS
 from nlpkit.errors import ConfigError, MissingDataError, ModelLoadError
 from nlpkit.text.normalize import normalize
+from training.augment import variant_rows
 from training.config import Config, SourceConfig
 
 logger = logging.getLogger("training")
@@ -61,7 +62,26 @@ def load_source(source: SourceConfig, task: str, data_dir: str | None = None) ->
         dataset = _with_swapped_pairs(dataset, task, source)
     if source.holder_pairs:
         dataset = _with_holder_pairs(dataset, task, source)
+    if source.variant is not None:
+        dataset = _variant(dataset, task, source)
     return dataset
+
+
+_VARIANT_TASK = {"substituted_targets": "stance", "replaced_mentions": "ner"}
+
+
+def _variant(dataset: datasets.Dataset, task: str, source: SourceConfig) -> datasets.Dataset:
+    """The source's rewritten copies only (``training.augment``)."""
+    assert source.variant is not None
+    if _VARIANT_TASK[source.variant] != task:
+        raise ConfigError(f"data source {source.name!r}: variant {source.variant!r} applies to "
+                          f"{_VARIANT_TASK[source.variant]} data, not {task!r}.")
+    rows = variant_rows(dataset, source.variant, source.variant_seed)
+    if not rows:
+        raise ConfigError(f"data source {source.name!r}: variant {source.variant!r} could rewrite none of its "
+                          f"{len(dataset)} rows.")
+    logger.info("%s: %d rows rewritten as %s", source_label(source), len(rows), source.variant)
+    return datasets.Dataset.from_list(rows, features=dataset.features)
 
 
 def _with_swapped_pairs(dataset: datasets.Dataset, task: str, source: SourceConfig) -> datasets.Dataset:
