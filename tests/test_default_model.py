@@ -68,3 +68,11 @@ def test_a_text_gets_the_same_result_alone_and_inside_a_batch(default: nlpkit.An
     alone = [default(text).to_json() for text in texts]
     assert [doc.to_json() for doc in default.pipe(texts, batch_size=16)] == alone
     assert [doc.to_json() for doc in default.pipe(texts[::-1], batch_size=2)] == alone[::-1]
+
+
+def test_broadcasters_written_in_letter_names_come_out_whole(default: nlpkit.Analyzer) -> None:
+    """«إن» (N) is also the particle "that"; the models alone return «سي إن» and «إتش كيه»."""
+    doc = default("وذكرت شبكة سي إن إن الأمريكية أن البيت الأبيض رفض التعليق، فيما نقلت هيئة الإذاعة اليابانية"
+                  " إن إتش كيه عن مسؤول أن طوكيو ستفرض عقوبات.")
+    orgs = [e.text for e in doc.entities if e.label == "ORG"]
+    assert "سي إن إن" in orgs and "إن إتش كيه" in orgs

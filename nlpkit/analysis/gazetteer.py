@@ -8,7 +8,9 @@ predicted is dropped, with one exception: a PER span the model is unsure of (sco
 :data:`UNSURE_PERSON`) that is exactly a known place («وطوكيو» read as a person) becomes that
 place. An ORG span that is exactly a state's name («السعودية», «الولايات المتحدة»; forms of
 :func:`nlpkit.analysis.states.state_names`) is read as LOC, as the annotation guidelines and
-ANERcorp tag a state acting as its government. It is switchable (``nlpkit.load(gazetteer=False)``).
+ANERcorp tag a state acting as its government. News agencies and broadcasters
+(:mod:`nlpkit.analysis.media`: «سي إن إن», «إن إتش كيه», «كيودو») are made whole and ORG first. It is
+switchable (``nlpkit.load(gazetteer=False)``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from nlpkit.analysis.media import apply_media_names, media_spans
 from nlpkit.analysis.states import capital_countries, state_names
 from nlpkit.models.ner import EntitySpan
 from nlpkit.text.normalize import normalize_name
@@ -179,19 +182,23 @@ class GazetteerRuler:
     places: frozenset[str]
     articles: dict[str, bool] | None = None
     states: frozenset[str] = frozenset()
+    media: bool = False
 
     @classmethod
     def from_cldr(cls, ner: object) -> GazetteerRuler:
         """The ruler that ``analyze()`` runs: CLDR places, matched with their article as CLDR writes it,
-        and state names read as LOC."""
-        return cls(ner, cldr_places(), cldr_place_articles(), frozenset(state_names()))
+        state names read as LOC, and media names whole."""
+        return cls(ner, cldr_places(), cldr_place_articles(), frozenset(state_names()), media=True)
 
     def predict_many(self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None) -> list[list[EntitySpan]]:
         """The wrapped predictor's spans plus non-overlapping gazetteer matches, sorted by offset
         (an unsure PER span that is exactly a place is replaced by the place; an ORG span that is
-        exactly a state's name becomes LOC)."""
+        exactly a state's name becomes LOC; with ``media``, agency and broadcaster names are made whole and ORG
+        first)."""
         results = []
         for (text, sentences), spans in zip(items, self.ner.predict_many(items, batch_size=batch_size), strict=True):
+            if self.media:
+                spans = apply_media_names(spans, media_spans(text, sentences))
             matches = match_places(text, sentences, self.places, self.articles)
             exact = {(m.start, m.end) for m in matches}
             spans = [s for s in spans if not (s.label == "PER" and s.score < UNSURE_PERSON and (s.start, s.end) in exact)]

@@ -1,0 +1,45 @@
+"""Agency and broadcaster names (nlpkit.analysis.media): whole, ORG, found with a proclitic and in datelines."""
+
+from __future__ import annotations
+
+from conftest import FixedNer
+
+from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places
+from nlpkit.analysis.media import apply_media_names, media_spans
+from nlpkit.models.ner import EntitySpan
+
+
+def _names(text: str) -> list[str]:
+    return [text[start:end] for start, end in media_spans(text, [(0, len(text))])]
+
+
+def test_names_are_found_with_the_longest_reading_and_without_the_proclitic() -> None:
+    assert _names("وقالت بي بي سي إن الحكومة رفضت") == ["بي بي سي"]  # the particle «إن» after it stays out
+    assert _names("نقلا عن وكالة انترفاكس ولرويترز وشبكة سي إن إن ترك") == ["انترفاكس", "رويترز", "سي إن إن ترك"]
+    assert _names("طوكيو (كيودو) - قال رئيس الوزراء") == ["كيودو"]
+    assert _names("إن المفاوضات مستمرة في بي") == []
+
+
+def test_a_cut_or_mistyped_name_becomes_the_whole_name_as_org() -> None:
+    text = "وذكرت شبكة سي إن إن أن وكالة كيودو ونقلت إن إتش كيه"
+    cnn, kyodo, nhk = (text.index(name) for name in ("سي إن إن", "كيودو", "إن إتش كيه"))
+    model = [EntitySpan(cnn, cnn + 5, "ORG", 0.9), EntitySpan(kyodo, kyodo + 5, "LOC", 0.8)]
+    fixed = apply_media_names(model, media_spans(text, [(0, len(text))]))
+    assert [(text[s.start:s.end], s.label) for s in fixed] == [("سي إن إن", "ORG"), ("كيودو", "ORG"), ("إن إتش كيه", "ORG")]
+    assert fixed[1].score == 0.8  # a retyped span keeps the model's score
+
+
+def test_a_longer_model_reading_is_kept() -> None:
+    text = "وبثت بي بي سي عربي التقرير"
+    span = EntitySpan(text.index("بي"), text.index("عربي") + 4, "ORG", 0.9)
+    assert apply_media_names([span], media_spans(text, [(0, len(text))])) == [span]
+
+
+def test_the_ruler_that_analyze_runs_applies_them() -> None:
+    text = "وقالت قناة إن بي سي إن الوفد وصل إلى طوكيو"
+    nbc = text.index("إن بي سي")
+    model = FixedNer([EntitySpan(nbc + 3, nbc + 8, "ORG", 0.9)])  # «بي سي»: the letter «إن» read as the particle
+    ruled = GazetteerRuler.from_cldr(model).predict_many([(text, [(0, len(text))])])[0]
+    assert [(text[s.start:s.end], s.label) for s in ruled] == [("إن بي سي", "ORG"), ("طوكيو", "LOC")]
+    plain = GazetteerRuler(model, cldr_places()).predict_many([(text, [(0, len(text))])])[0]
+    assert [text[s.start:s.end] for s in plain] == ["بي سي", "طوكيو"]
