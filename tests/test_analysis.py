@@ -212,6 +212,20 @@ def test_position_verbs_of_wire_copy() -> None:
     assert attribute_holders(text, split_sentences(text), entities) == ["الصين", "محمود عباس", "إيران"]
 
 
+def test_the_actor_of_an_event_verb_opening_the_sentence_holds_it() -> None:
+    """Sanctions, suspended talks, a ratified law: the party that acts takes the position (news train: holder
+    accuracy 0.371 → 0.381 of 4,819 pairs with the fast tier's entities)."""
+    text = ("وفرضت اليابان عقوبات على روسيا. الهند تعلق محادثات التجارة مع الاتحاد الأوروبي. صادق مجلس النواب على الاتفاق."
+            " ودعا الاتحاد الأوروبي روسيا إلى الحوار. وتتعرض روسيا لعقوبات.")
+    entities = [_mention(text, "اليابان", "LOC"), _mention(text, "روسيا", "LOC"), _mention(text, "الهند", "LOC"),
+                _mention(text, "الاتحاد الأوروبي", "ORG"), _mention(text, "مجلس النواب", "ORG"),
+                _mention(text, "الاتحاد الأوروبي", "ORG", "ودعا"), _mention(text, "روسيا", "LOC", "ودعا"),
+                _mention(text, "روسيا", "LOC", "وتتعرض")]
+    holders = attribute_holders(text, split_sentences(text), sorted(entities, key=lambda e: e.start))
+    # the last sentence opens with a verb that is not an event verb, and Russia is acted upon: no holder
+    assert holders == ["اليابان", "الهند", "مجلس النواب", "الاتحاد الأوروبي", None]
+
+
 # --- targets and pairs -------------------------------------------------------------------------
 
 

@@ -19,6 +19,10 @@ Rules, tried in this order on the words of a sentence (compared after
    إيران تركيا…», «وأعلنت الصين أنها…») or with a place right before one («إيران تدعو…»): in
    news the state is the holder. Only at the opening, so a place that is the object
    («الخارجية الروسية تدعو اليابان») never speaks.
+   **5b. The actor of an event.** An event verb of the guidelines' table (:data:`ACTION_VERBS`:
+   sanctions, bans, support, agreements, visits …) opening the sentence with a PER/ORG entity or place
+   right after it («وفرضت اليابان عقوبات», «صادق مجلس النواب»), or one opening it with such a verb right
+   after («الهند تعلق محادثات»): the party that acts takes the position.
 6. **Continuation.** A sentence that opens with a speech verb carrying و/ف («وأضاف»,
    «وتابع», «وقال البيان») or with «من جانبه/بدوره…», and names no speaker, inherits the most
    recent holder of the :data:`INHERIT_WINDOW` previous sentences.
@@ -62,6 +66,25 @@ SPEECH_VERBS = frozenset(
     _PAST.split() + [verb + "ت" for verb in _PAST.split()] + _PAST_IRREGULAR.split() + _PRESENT.split()
 )
 """Speech/position verbs in :func:`normalize` form (past masculine/feminine, 3rd-person present)."""
+
+_ACTION_PAST = (
+    "فرض جمد حظر منع طرد سحب علق الغي اوقف قطع ادرج صنف عاقب هاجم قصف اعتقل احتجز استدعي "
+    "دعم ايد ساند ساعد قدم ارسل منح تبرع وقع ابرم اتفق عقد استقبل زار التقي بحث ناقش هنا شكر ثمن "
+    "وافق صادق اقر قرر نفذ نظم اطلق بدا استانف توسط جدد تعهد طلب قبل رفع خفض"
+)
+_ACTION_PAST_IRREGULAR = "الغت اوقفت استدعت التقت هنات ابدي ابدت اعطي اعطت"
+_ACTION_PRESENT = (
+    "يفرض تفرض يجمد تجمد يحظر تحظر يمنع تمنع يطرد تطرد يسحب تسحب يعلق تعلق يلغي تلغي يوقف توقف يقطع تقطع "
+    "يدعم تدعم يويد تويد يساند تساند يقدم تقدم يرسل ترسل يمنح تمنح يوقع توقع يبرم تبرم يتفق تتفق يستقبل تستقبل "
+    "يزور تزور يلتقي تلتقي يبحث تبحث يناقش تناقش يهنئ تهنئ يشكر تشكر يثمن تثمن يوافق توافق يقرر تقرر "
+    "ينظم تنظم يطلق تطلق يبدا تبدا يتوسط تتوسط يجدد تجدد يتعهد تتعهد يطلب تطلب يهاجم تهاجم يعاقب تعاقب"
+)
+ACTION_VERBS = frozenset(
+    [normalize(verb) for verb in _ACTION_PAST.split()] + [normalize(verb) + "ت" for verb in _ACTION_PAST.split()]
+    + [normalize(verb) for verb in _ACTION_PAST_IRREGULAR.split()] + [normalize(verb) for verb in _ACTION_PRESENT.split()]
+) - SPEECH_VERBS
+"""Verbs of the guidelines' event table (sanctions, bans, support, agreements, visits, talks …): at the opening of a
+sentence, their subject is the party that takes the position («فرضت اليابان عقوبات», «الهند تعلق محادثات»)."""
 
 ADDING_VERBS = frozenset("اضاف اضافت تابع تابعت".split())
 """Verbs that also mean "added / followed" («وأضاف فارغاس الهدف الثاني»): a speaker followed by a definite
@@ -253,6 +276,21 @@ def _state_speaker(words: _Words) -> Entity | None:
     return place if is_speech_verb(words.forms[last + 1]) else None
 
 
+def _actor_at_opening(words: _Words) -> Entity | None:
+    """Rule 5b: an event verb opening the sentence with its subject right after it («(و)فرضت اليابان …»,
+    «صادق مجلس النواب …»), or a subject opening it with the verb right after («الهند تعلق …»)."""
+    first = _opening(words)
+    if first is None:
+        return None
+    if _strip_conjunction(words.forms[first]) in ACTION_VERBS and first + 1 < len(words.forms):
+        return words.starts.get(first + 1) or words.place_starts.get(first + 1)
+    subject = words.starts.get(first) or words.place_starts.get(first)
+    if subject is None:
+        return None
+    last = max(index for index, token in enumerate(words.tokens) if token.start < subject.end)
+    return subject if last + 1 < len(words.forms) and words.forms[last + 1] in ACTION_VERBS else None
+
+
 def _opening(words: _Words) -> int | None:
     """Index of the sentence's first word token (quotes and punctuation skipped), if any."""
     return next((index for index, token in enumerate(words.tokens) if _is_word(token) and words.forms[index]), None)
@@ -275,7 +313,7 @@ def _continues(words: _Words) -> bool:
 
 def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity],
                 names: Sequence[str] = ()) -> tuple[str | None, bool]:
-    """Apply rules 1–5 to one sentence.
+    """Apply rules 1–5b to one sentence.
 
     Args:
         text: the document text.
@@ -288,7 +326,7 @@ def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity]
         sentence opens like a continuation (rule 6 applies when no holder was found).
     """
     words = _index_words(text, sentence, entities, names)
-    for rule in (_headline_colon, _verb_then_speaker, _speaker_then_verb, _source, _state_speaker):
+    for rule in (_headline_colon, _verb_then_speaker, _speaker_then_verb, _source, _state_speaker, _actor_at_opening):
         entity = rule(words)
         if entity is not None:
             return entity.canonical, _continues(words)
