@@ -224,6 +224,9 @@ def test_the_actor_of_an_event_verb_opening_the_sentence_holds_it() -> None:
     holders = attribute_holders(text, split_sentences(text), sorted(entities, key=lambda e: e.start))
     # the last sentence opens with a verb that is not an event verb, and Russia is acted upon: no holder
     assert holders == ["اليابان", "الهند", "مجلس النواب", "الاتحاد الأوروبي", None]
+    text = "واتفقت السعودية ومصر على تعزيز التعاون."  # a joint subject: each holds the position toward the other
+    entities = [_mention(text, "السعودية", "LOC"), _mention(text, "مصر", "LOC")]
+    assert attribute_holders(text, split_sentences(text), entities) == [None]
 
 
 # --- targets and pairs -------------------------------------------------------------------------

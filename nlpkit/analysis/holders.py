@@ -278,17 +278,35 @@ def _state_speaker(words: _Words) -> Entity | None:
 
 def _actor_at_opening(words: _Words) -> Entity | None:
     """Rule 5b: an event verb opening the sentence with its subject right after it («(و)فرضت اليابان …»,
-    «صادق مجلس النواب …»), or a subject opening it with the verb right after («الهند تعلق …»)."""
+    «صادق مجلس النواب …»), or a subject opening it with the verb right after («الهند تعلق …»).
+
+    A joint subject («اتفقت السعودية ومصر …») gives no holder: each party holds the position toward the
+    other, and one sentence holder would silence the question about the first.
+    """
     first = _opening(words)
     if first is None:
         return None
     if _strip_conjunction(words.forms[first]) in ACTION_VERBS and first + 1 < len(words.forms):
-        return words.starts.get(first + 1) or words.place_starts.get(first + 1)
+        subject = words.starts.get(first + 1) or words.place_starts.get(first + 1)
+        return None if subject is None or _joint(words, subject) else subject
     subject = words.starts.get(first) or words.place_starts.get(first)
-    if subject is None:
+    if subject is None or _joint(words, subject):
         return None
-    last = max(index for index, token in enumerate(words.tokens) if token.start < subject.end)
+    last = _last_token(words, subject)
     return subject if last + 1 < len(words.forms) and words.forms[last + 1] in ACTION_VERBS else None
+
+
+def _last_token(words: _Words, entity: Entity) -> int:
+    """Index of the last token that ``entity`` covers."""
+    return max(index for index, token in enumerate(words.tokens) if token.start < entity.end)
+
+
+def _joint(words: _Words, subject: Entity) -> bool:
+    """True when ``subject`` is followed by «و» + another party («السعودية ومصر»)."""
+    after = _last_token(words, subject) + 1
+    if after >= len(words.forms) or not words.forms[after].startswith("و"):
+        return False
+    return (after in words.starts and words.starts[after] is not subject) or after in words.place_starts
 
 
 def _opening(words: _Words) -> int | None:
