@@ -229,6 +229,17 @@ def test_the_actor_of_an_event_verb_opening_the_sentence_holds_it() -> None:
     assert attribute_holders(text, split_sentences(text), entities) == [None]
 
 
+def test_an_outlet_passes_on_the_position_of_the_party_it_reports() -> None:
+    """News train with the fast tier's entities: 0.379 → 0.382 of 4,819 pairs (+12 right, +3 wrong)."""
+    text = ("وذكرت وكالة شينخوا أن بكين رحبت بالاتفاق. ونقلت وكالة تسنيم الإيرانية للأنباء عن محمد علي جعفري قوله إن"
+            " القرار مرفوض. وذكرت وكالة شينخوا أن الاتفاق مهم. وذكر الوزير لافروف أن موسكو ترحب بالحوار.")
+    entities = [_mention(text, "شينخوا", "ORG"), _mention(text, "بكين", "LOC"), _mention(text, "محمد علي جعفري", "PER"),
+                _mention(text, "شينخوا", "ORG", "مرفوض"), _mention(text, "لافروف", "PER"), _mention(text, "موسكو", "LOC")]
+    holders = attribute_holders(text, split_sentences(text), sorted(entities, key=lambda e: e.start))
+    # an outlet that reports no party holds its own sentence; a minister is not an outlet
+    assert holders == ["بكين", "محمد علي جعفري", "شينخوا", "لافروف"]
+
+
 # --- targets and pairs -------------------------------------------------------------------------
 
 

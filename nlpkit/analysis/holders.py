@@ -27,6 +27,11 @@ Rules, tried in this order on the words of a sentence (compared after
    «وتابع», «وقال البيان») or with «من جانبه/بدوره…», and names no speaker, inherits the most
    recent holder of the :data:`INHERIT_WINDOW` previous sentences.
 
+7. **Outlets report.** When the speaker found is a news outlet (:func:`nlpkit.analysis.media.is_media`:
+   «وكالة شينخوا», «صحيفة …»), the party it reports holds the sentence: the PER/ORG after «عن», or the
+   party opening the reported clause after «أن/بأن» with a speech or event verb right after it («ذكرت
+   وكالة شينخوا أن بكين رحبت» → Beijing). «نقلت (وكالة …) عن X» reads as «نقلا عن X» (rule 4).
+
 Otherwise the sentence has no holder (``None``: the article itself speaks).
 
 Speakers are PER/ORG entities, plus **government bodies** that the NER model missed: a ministry
@@ -43,6 +48,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nlpkit.analysis.media import is_media
 from nlpkit.results import Entity
 from nlpkit.text.mentions import name_contains
 from nlpkit.text.normalize import normalize, normalize_name
@@ -92,6 +98,10 @@ noun, the verb's object, is not speaking."""
 RELATIVE_PRONOUNS = frozenset("الذي التي الذين اللذين اللتين اللواتي".split())
 NOT_STATE_VERBS = frozenset("يعتبر تعتبر".split())
 """Verbs that do not make a place the speaker: «وتعتبر تونس نموذجا» means Tunisia *is considered* one."""
+QUOTING_VERBS = frozenset("نقل نقلت تنقل ينقل".split())
+"""Verbs whose subject passes on someone else's words («نقلت وكالة تسنيم عن جعفري قوله»)."""
+REPORT_LINKS = frozenset("ان بان".split())
+"""«أن/إن/بأن» before a reported clause (normalised)."""
 STOP_WORDS = frozenset("ان انه انها انهم اننا انني بان بانه بانها بانهم لان".split())
 SOURCE_WORDS = frozenset("بحسب حسب وفق وفقا طبقا".split())
 OPENERS = (("من", "جانبه"), ("من", "جانبها"), ("من", "جهته"), ("من", "جهتها"), ("بدوره",), ("بدورها",))
@@ -247,17 +257,24 @@ def _speaker_then_verb(words: _Words) -> Entity | None:
 
 
 def _source(words: _Words) -> Entity | None:
-    """Rule 4: «بحسب X», «نقلا عن X»."""
+    """Rule 4: «بحسب X», «نقلا عن X», and «نقلت (وكالة …) عن X» (the outlet only passes X's words on)."""
     for index, form in enumerate(words.forms):
         bare = _strip_conjunction(form)
-        if bare in SOURCE_WORDS or (bare == "نقلا" and index + 1 < len(words.forms) and words.forms[index + 1] == "عن"):
-            gap = 0
-            for following in range(index + 1, len(words.tokens)):
-                if following in words.starts:
-                    return words.starts[following]
-                gap += _is_word(words.tokens[following])
-                if gap > MAX_SOURCE_GAP or words.tokens[following].text in "،,:":
-                    break
+        anchor: int | None = index
+        if bare in QUOTING_VERBS:
+            anchor = next((later for later in range(index + 1, min(index + 1 + MAX_GAP, len(words.forms)))
+                           if words.forms[later] == "عن"), None)
+        elif not (bare in SOURCE_WORDS or (bare == "نقلا" and index + 1 < len(words.forms) and words.forms[index + 1] == "عن")):
+            anchor = None
+        if anchor is None:
+            continue
+        gap = 0
+        for following in range(anchor + 1, len(words.tokens)):
+            if following in words.starts:
+                return words.starts[following]
+            gap += _is_word(words.tokens[following])
+            if gap > MAX_SOURCE_GAP or words.tokens[following].text in "،,:":
+                break
     return None
 
 
@@ -309,6 +326,38 @@ def _joint(words: _Words, subject: Entity) -> bool:
     return (after in words.starts and words.starts[after] is not subject) or after in words.place_starts
 
 
+def _reported(words: _Words, speaker: Entity) -> Entity | None:
+    """Rule 7: when ``speaker`` is an outlet that reports («ذكرت وكالة شينخوا أن بكين رحبت …», «نقلت وكالة
+    تسنيم عن محمد علي جعفري …»), the party it reports: the PER/ORG after «عن», or the party opening the
+    reported clause after «أن/بأن» with a speech or event verb right after it. None when it reports no one.
+    """
+    last = _last_token(words, speaker)
+    before = words.tokens[_first_token(words, speaker) - 1].text if _first_token(words, speaker) else ""
+    if not is_media(speaker.text, before):
+        return None
+    gap = 0
+    for index in range(last + 1, len(words.forms)):
+        form = words.forms[index]
+        if form == "عن":
+            return words.starts.get(index + 1)
+        if form in REPORT_LINKS:
+            party = words.starts.get(index + 1) or words.place_starts.get(index + 1)
+            if party is None:
+                return None
+            after = _last_token(words, party) + 1
+            verbs = SPEECH_VERBS | ACTION_VERBS
+            return party if after < len(words.forms) and _strip_conjunction(words.forms[after]) in verbs else None
+        gap += _is_word(words.tokens[index])
+        if gap > MAX_GAP or words.tokens[index].text in _HARD_STOPS:
+            return None
+    return None
+
+
+def _first_token(words: _Words, entity: Entity) -> int:
+    """Index of the token in which ``entity`` starts."""
+    return next(index for index, token in enumerate(words.tokens) if token.end > entity.start)
+
+
 def _opening(words: _Words) -> int | None:
     """Index of the sentence's first word token (quotes and punctuation skipped), if any."""
     return next((index for index, token in enumerate(words.tokens) if _is_word(token) and words.forms[index]), None)
@@ -347,6 +396,7 @@ def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity]
     for rule in (_headline_colon, _verb_then_speaker, _speaker_then_verb, _source, _state_speaker, _actor_at_opening):
         entity = rule(words)
         if entity is not None:
+            entity = _reported(words, entity) or entity
             return entity.canonical, _continues(words)
     return None, _continues(words)
 

@@ -30,12 +30,23 @@ MEDIA_NAMES = (
 :func:`normalize_name`; «إن»/«ان», «إتش»/«اتش» alike). Left out: names that are also places or words
 («الأناضول» is Anatolia as often as the agency, «الجزيرة» the island, «د ب أ» is O in ANERcorp)."""
 SCORE = 1.0
+MEDIA_WORDS = frozenset(normalize_name(word) for word in (
+    "وكالة", "وكالات", "صحيفة", "صحف", "قناة", "شبكة", "موقع", "تلفزيون", "إذاعة", "مجلة"))
+"""Words that name an outlet («وكالة الأنباء الفلسطينية», «صحيفة الإندبندنت»)."""
 
 
 @lru_cache(maxsize=1)
 def _name_keys() -> dict[tuple[str, ...], int]:
     """Word keys of each name → its length in words."""
     return {tuple(normalize_name(word) for word in name.split()): len(name.split()) for name in MEDIA_NAMES}
+
+
+def is_media(name: str, before: str = "") -> bool:
+    """True when ``name`` is an outlet: one of :data:`MEDIA_NAMES`, a name opening with a :data:`MEDIA_WORDS` word,
+    or one written right after such a word (``before``: the word before it, «وكالة» of «وكالة شينخوا»)."""
+    words = tuple(normalize_name(word) for word in name.split())
+    return bool(words) and (words in _name_keys() or words[0] in MEDIA_WORDS
+                            or (bool(before) and normalize_name(before) in MEDIA_WORDS))
 
 
 def _readings(word: str) -> list[tuple[int, str]]:
