@@ -76,6 +76,18 @@ def test_ruler_reads_a_state_typed_org_as_loc_but_not_a_club() -> None:
     assert {s.label for s in plain} == {"ORG"}
 
 
+def test_a_state_named_in_full_is_one_place_under_its_short_name() -> None:
+    """The models split «جمهورية مصر العربية» into «جمهورية» and «مصر العربية»; «جمهورية» then became a stance target."""
+    text = "استدعت مصر سفير قطر لدى جمهورية مصر العربية، وانتقدت الجمهورية الإسلامية الإيرانية القرار."
+    egypt = text.index("جمهورية مصر")
+    spans = [EntitySpan(egypt, egypt + 7, "LOC", 0.7), EntitySpan(egypt + 8, egypt + 19, "LOC", 0.8)]
+    found = GazetteerRuler.from_cldr(FixedNer(spans)).predict_many([(text, [(0, len(text))])])[0]
+    assert [(text[s.start:s.end], s.label) for s in found] == [
+        ("مصر", "LOC"), ("قطر", "LOC"), ("جمهورية مصر العربية", "LOC"), ("الجمهورية الإسلامية الإيرانية", "LOC")]
+    assert canonical_names([("جمهورية مصر العربية", "LOC"), ("مصر", "LOC"), ("الجمهورية الإسلامية الإيرانية", "LOC"),
+                            ("إيران", "LOC")], state_names()) == ["مصر", "مصر", "إيران", "إيران"]
+
+
 def test_capitals_that_cldr_lacks_fold_into_their_state_target() -> None:
     from nlpkit.analysis.gazetteer import cldr_city_countries
     from nlpkit.analysis.targets import fold_metonyms

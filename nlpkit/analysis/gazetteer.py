@@ -188,7 +188,9 @@ class GazetteerRuler:
     def from_cldr(cls, ner: object) -> GazetteerRuler:
         """The ruler that ``analyze()`` runs: CLDR places, matched with their article as CLDR writes it,
         state names read as LOC, and media names whole."""
-        return cls(ner, cldr_places(), cldr_place_articles(), frozenset(state_names()), media=True)
+        states = frozenset(state_names())
+        forms = frozenset(key for key in states if 3 <= len(key.split()) <= MAX_WORDS)
+        return cls(ner, cldr_places() | forms, cldr_place_articles(), states, media=True)
 
     def predict_many(self, items: Sequence[tuple[str, Sequence[Span]]], *, batch_size: int | None = None) -> list[list[EntitySpan]]:
         """The wrapped predictor's spans plus non-overlapping gazetteer matches, sorted by offset
@@ -203,10 +205,27 @@ class GazetteerRuler:
             exact = {(m.start, m.end) for m in matches}
             spans = [s for s in spans if not (s.label == "PER" and s.score < UNSURE_PERSON and (s.start, s.end) in exact)]
             spans = [replace(s, label="LOC") if self._is_state(text, s) else s for s in spans]
+            spans = self._whole_state_names(text, spans, matches)
             taken = [(s.start, s.end) for s in spans]
             extra = [m for m in matches if not any(m.start < end and m.end > start for start, end in taken)]
             results.append(sorted([*spans, *extra], key=lambda s: (s.start, s.end)))
         return results
+
+    def _whole_state_names(self, text: str, spans: list[EntitySpan], matches: Sequence[EntitySpan]) -> list[EntitySpan]:
+        """``spans`` with the pieces of a state's full name («جمهورية» + «مصر العربية») replaced by the name.
+
+        A match of two words or more that is a state's name replaces the model spans that lie inside it, when
+        there is at least one and none reaches beyond it.
+        """
+        for match in matches:
+            key = normalize_name(text[match.start:match.end])
+            if key not in self.states or len(key.split()) < 3:
+                continue
+            inside = [s for s in spans if s.start < match.end and match.start < s.end]
+            if inside and all(match.start <= s.start and s.end <= match.end for s in inside) and \
+                    any((s.start, s.end) != (match.start, match.end) for s in inside):
+                spans = sorted([s for s in spans if s not in inside] + [match], key=lambda s: (s.start, s.end))
+        return spans
 
     def _is_state(self, text: str, span: EntitySpan) -> bool:
         """True for an ORG span that is exactly a state's name and not a club's or team's («نادي قطر»)."""
