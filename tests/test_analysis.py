@@ -17,7 +17,7 @@ from nlpkit.analysis.analyzer import Analyzer
 from nlpkit.analysis.assemble import majority_label
 from nlpkit.analysis.canonical import canonical_names, group_entities
 from nlpkit.analysis.holders import attribute_holders
-from nlpkit.analysis.targets import resolve_targets, stance_pairs
+from nlpkit.analysis.targets import default_targets, resolve_targets, stance_pairs
 from nlpkit.errors import ConfigError, InputError, ModelLoadError
 from nlpkit.models.ner import EntitySpan
 from nlpkit.models.stance import StanceModel
@@ -241,6 +241,13 @@ def test_an_outlet_passes_on_the_position_of_the_party_it_reports() -> None:
 
 
 # --- targets and pairs -------------------------------------------------------------------------
+
+
+def test_a_bare_head_word_cut_from_a_name_is_not_a_default_target() -> None:
+    mentions = [("جمهورية", "LOC"), ("مصر", "LOC"), ("جمهورية", "LOC"), ("مصر", "LOC"), ("قناة", "LOC"), ("قناة", "LOC"),
+                ("الوزارة", "ORG"), ("الوزارة", "ORG")]
+    names = [target.name for target in default_targets(group_entities(mentions))]
+    assert names == ["مصر", "الوزارة"]
 
 
 def test_default_and_caller_targets_on_seed_000() -> None:

@@ -2,7 +2,9 @@
 
 - **Default targets**: the document's main LOC/ORG/PER canonical entities: those mentioned at
   least :data:`MIN_MENTIONS` times, the :data:`MAX_DEFAULT_TARGETS` most mentioned (ties: the
-  first mentioned); when none is mentioned twice, the most mentioned ones anyway.
+  first mentioned); when none is mentioned twice, the most mentioned ones anyway. A bare head
+  word that the NER model cut from a name («جمهورية» of «جمهورية مصر العربية», «قناة» of «قناة
+  السويس»; :data:`BARE_HEADS`) names no one and is never a default target.
 - **Caller targets** (strings) are matched against the canonical groups with
   :func:`~nlpkit.text.normalize.normalize_name` and keep the caller's spelling; a caller
   target replaces the default target of the same group.
@@ -21,11 +23,16 @@ from dataclasses import dataclass
 from nlpkit.analysis.canonical import EntityGroup
 from nlpkit.results import Entity
 from nlpkit.text.mentions import is_nisba
-from nlpkit.text.normalize import normalize_name
+from nlpkit.text.normalize import normalize, normalize_name
 
 TARGET_TYPES = frozenset({"LOC", "ORG", "PER"})
 MIN_MENTIONS = 2
 MAX_DEFAULT_TARGETS = 6
+BARE_HEADS = frozenset(normalize(word) for word in (
+    "جمهورية", "مملكة", "دولة", "وزارة", "مجلس", "هيئة", "قناة", "شركة", "منظمة", "حركة", "جامعة", "وكالة", "صحيفة",
+    "مدينة", "منطقة", "محافظة", "ولاية"))
+"""Head words of names that, without the article or a name after them, name no one. With the article they refer
+back to a named party («الوزارة», «المملكة») and stay targets."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,8 @@ class StancePair:
 
 def default_targets(groups: Sequence[EntityGroup]) -> list[Target]:
     """The document's main entities as targets (see the module docstring)."""
-    candidates = sorted((group for group in groups if group.label in TARGET_TYPES),
+    candidates = sorted((group for group in groups
+                         if group.label in TARGET_TYPES and normalize(group.canonical) not in BARE_HEADS),
                         key=lambda group: (-len(group.members), group.members[0]))
     frequent = [group for group in candidates if len(group.members) >= MIN_MENTIONS]
     chosen = (frequent or candidates)[:MAX_DEFAULT_TARGETS]
