@@ -88,6 +88,15 @@ def test_a_state_named_in_full_is_one_place_under_its_short_name() -> None:
                             ("إيران", "LOC")], state_names()) == ["مصر", "مصر", "إيران", "إيران"]
 
 
+def test_a_head_word_the_model_cut_from_a_name_is_not_an_entity() -> None:
+    """No evaluation set tags «وزارة» or «حكومة» alone; «الوزارة» refers back to a named ministry and stays."""
+    text = "وقالت وزارة إن الحكومة ووزارة الداخلية والوزارة رفضت."
+    spans = [EntitySpan(text.index(word), text.index(word) + len(word), "ORG", 0.6)
+             for word in ("وزارة", "ووزارة", "والوزارة")]
+    found = GazetteerRuler.from_cldr(FixedNer(spans)).predict_many([(text, [(0, len(text))])])[0]
+    assert [text[s.start:s.end] for s in found] == ["والوزارة"]
+
+
 def test_capitals_that_cldr_lacks_fold_into_their_state_target() -> None:
     from nlpkit.analysis.gazetteer import cldr_city_countries
     from nlpkit.analysis.targets import fold_metonyms

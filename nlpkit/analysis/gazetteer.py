@@ -23,6 +23,7 @@ from pathlib import Path
 
 from nlpkit.analysis.media import apply_media_names, media_spans
 from nlpkit.analysis.states import capital_countries, state_names
+from nlpkit.analysis.targets import is_bare_head
 from nlpkit.models.ner import EntitySpan
 from nlpkit.text.normalize import normalize_name
 from nlpkit.text.tokenize import tokenize
@@ -206,6 +207,7 @@ class GazetteerRuler:
             spans = [s for s in spans if not (s.label == "PER" and s.score < UNSURE_PERSON and (s.start, s.end) in exact)]
             spans = [replace(s, label="LOC") if self._is_state(text, s) else s for s in spans]
             spans = self._whole_state_names(text, spans, matches)
+            spans = [span for span in spans if not is_bare_head(text[span.start:span.end])]
             taken = [(s.start, s.end) for s in spans]
             extra = [m for m in matches if not any(m.start < end and m.end > start for start, end in taken)]
             results.append(sorted([*spans, *extra], key=lambda s: (s.start, s.end)))

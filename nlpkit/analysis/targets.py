@@ -29,8 +29,8 @@ TARGET_TYPES = frozenset({"LOC", "ORG", "PER"})
 MIN_MENTIONS = 2
 MAX_DEFAULT_TARGETS = 6
 BARE_HEADS = frozenset(normalize(word) for word in (
-    "جمهورية", "مملكة", "دولة", "وزارة", "مجلس", "هيئة", "قناة", "شركة", "منظمة", "حركة", "جامعة", "وكالة", "صحيفة",
-    "مدينة", "منطقة", "محافظة", "ولاية"))
+    "جمهورية", "مملكة", "دولة", "وزارة", "مجلس", "هيئة", "قناة", "شركة", "منظمة", "حركة", "وكالة", "صحيفة",
+    "مدينة", "منطقة", "محافظة", "ولاية", "حكومة"))
 """Head words of names that, without the article or a name after them, name no one. With the article they refer
 back to a named party («الوزارة», «المملكة») and stay targets."""
 
@@ -78,10 +78,15 @@ class StancePair:
     target: Target
 
 
+def is_bare_head(name: str) -> bool:
+    """True for one of :data:`BARE_HEADS`, alone, with or without a proclitic («وحكومة»)."""
+    form = normalize(name.strip())
+    return form in BARE_HEADS or (form[:1] in "وفبل" and form[1:] in BARE_HEADS)
+
+
 def default_targets(groups: Sequence[EntityGroup]) -> list[Target]:
     """The document's main entities as targets (see the module docstring)."""
-    candidates = sorted((group for group in groups
-                         if group.label in TARGET_TYPES and normalize(group.canonical) not in BARE_HEADS),
+    candidates = sorted((group for group in groups if group.label in TARGET_TYPES and not is_bare_head(group.canonical)),
                         key=lambda group: (-len(group.members), group.members[0]))
     frequent = [group for group in candidates if len(group.members) >= MIN_MENTIONS]
     chosen = (frequent or candidates)[:MAX_DEFAULT_TARGETS]
