@@ -91,6 +91,8 @@ ACTION_VERBS = frozenset(
 ) - SPEECH_VERBS
 """Verbs of the guidelines' event table (sanctions, bans, support, agreements, visits, talks …): at the opening of a
 sentence, their subject is the party that takes the position («فرضت اليابان عقوبات», «الهند تعلق محادثات»)."""
+POSITION_VERBS = SPEECH_VERBS | ACTION_VERBS
+"""Verbs after which the party opening a reported clause holds it (rule 7)."""
 
 ADDING_VERBS = frozenset("اضاف اضافت تابع تابعت".split())
 """Verbs that also mean "added / followed" («وأضاف فارغاس الهدف الثاني»): a speaker followed by a definite
@@ -331,12 +333,11 @@ def _reported(words: _Words, speaker: Entity) -> Entity | None:
     تسنيم عن محمد علي جعفري …»), the party it reports: the PER/ORG after «عن», or the party opening the
     reported clause after «أن/بأن» with a speech or event verb right after it. None when it reports no one.
     """
-    last = _last_token(words, speaker)
-    before = words.tokens[_first_token(words, speaker) - 1].text if _first_token(words, speaker) else ""
-    if not is_media(speaker.text, before):
+    first = _first_token(words, speaker)
+    if not is_media(speaker.text, words.tokens[first - 1].text if first else ""):
         return None
     gap = 0
-    for index in range(last + 1, len(words.forms)):
+    for index in range(_last_token(words, speaker) + 1, len(words.forms)):
         form = words.forms[index]
         if form == "عن":
             return words.starts.get(index + 1)
@@ -345,8 +346,7 @@ def _reported(words: _Words, speaker: Entity) -> Entity | None:
             if party is None:
                 return None
             after = _last_token(words, party) + 1
-            verbs = SPEECH_VERBS | ACTION_VERBS
-            return party if after < len(words.forms) and _strip_conjunction(words.forms[after]) in verbs else None
+            return party if after < len(words.forms) and _strip_conjunction(words.forms[after]) in POSITION_VERBS else None
         gap += _is_word(words.tokens[index])
         if gap > MAX_GAP or words.tokens[index].text in _HARD_STOPS:
             return None
@@ -380,7 +380,7 @@ def _continues(words: _Words) -> bool:
 
 def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity],
                 names: Sequence[str] = ()) -> tuple[str | None, bool]:
-    """Apply rules 1–5b to one sentence.
+    """Apply rules 1–5b to one sentence, and rule 7 to the speaker found.
 
     Args:
         text: the document text.

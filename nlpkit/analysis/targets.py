@@ -4,7 +4,7 @@
   least :data:`MIN_MENTIONS` times, the :data:`MAX_DEFAULT_TARGETS` most mentioned (ties: the
   first mentioned); when none is mentioned twice, the most mentioned ones anyway. A bare head
   word that the NER model cut from a name («جمهورية» of «جمهورية مصر العربية», «قناة» of «قناة
-  السويس»; :data:`BARE_HEADS`) names no one and is never a default target.
+  السويس»; :data:`nlpkit.text.lexicon.BARE_HEADS`) names no one and is never a default target.
 - **Caller targets** (strings) are matched against the canonical groups with
   :func:`~nlpkit.text.normalize.normalize_name` and keep the caller's spelling; a caller
   target replaces the default target of the same group.
@@ -23,16 +23,12 @@ from dataclasses import dataclass
 from nlpkit.analysis.canonical import EntityGroup
 from nlpkit.results import Entity
 from nlpkit.text.mentions import is_nisba
-from nlpkit.text.normalize import normalize, normalize_name
+from nlpkit.text.lexicon import is_bare_head
+from nlpkit.text.normalize import normalize_name
 
 TARGET_TYPES = frozenset({"LOC", "ORG", "PER"})
 MIN_MENTIONS = 2
 MAX_DEFAULT_TARGETS = 6
-BARE_HEADS = frozenset(normalize(word) for word in (
-    "جمهورية", "مملكة", "دولة", "وزارة", "مجلس", "هيئة", "قناة", "شركة", "منظمة", "حركة", "وكالة", "صحيفة",
-    "مدينة", "منطقة", "محافظة", "ولاية", "حكومة"))
-"""Head words of names that, without the article or a name after them, name no one. With the article they refer
-back to a named party («الوزارة», «المملكة») and stay targets."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +72,6 @@ class StancePair:
 
     sentence: int
     target: Target
-
-
-def is_bare_head(name: str) -> bool:
-    """True for one of :data:`BARE_HEADS`, alone, with or without a proclitic («وحكومة»)."""
-    form = normalize(name.strip())
-    return form in BARE_HEADS or (form[:1] in "وفبل" and form[1:] in BARE_HEADS)
 
 
 def default_targets(groups: Sequence[EntityGroup]) -> list[Target]:

@@ -7,10 +7,13 @@ is split. Names with the article («الصين») need no entry, the article rul
 followed by «ال» («والد», «بالغ», «كالينينغراد») or foreign names starting with «وو» («ووهان»).
 Both are matched after :func:`normalize`, so spelling variants of hamza, alef maqsura and ta
 marbuta need one entry only. ``WEEKDAYS`` and ``YESTERDAY`` date a statement in news; the DATE
-pattern of the training labels and the NER span trimming both read them.
+pattern of the training labels and the NER span trimming both read them. ``BARE_HEADS`` are head words
+of names that name no one alone (:func:`is_bare_head`); the NER ruler and the stance targets read them.
 """
 
 from __future__ import annotations
+
+from nlpkit.text.normalize import normalize
 
 _PLACES = """
 روسيا موسكو بطرسبورغ سوتشي أوكرانيا كييف كيف خاركوف أوديسا القرم بيلاروسيا بيلاروس مينسك
@@ -57,3 +60,16 @@ WEEKDAYS: tuple[str, ...] = ("الأحد", "الاثنين", "الإثنين", "
 
 YESTERDAY: tuple[str, ...] = ("أمس", "الأمس")
 """«Yesterday», which follows the name it dates («قال لافروف أمس»)."""
+
+BARE_HEADS: frozenset[str] = frozenset(normalize(word) for word in (
+    "جمهورية", "مملكة", "دولة", "وزارة", "مجلس", "هيئة", "قناة", "شركة", "منظمة", "حركة", "وكالة", "صحيفة",
+    "مدينة", "منطقة", "محافظة", "ولاية", "حكومة"))
+"""Head words of names that, without the article or a name after them, name no one («قناة» cut from «قناة
+السويس»; no evaluation set tags one alone). With the article they refer back to a named party («الوزارة»,
+«المملكة»)."""
+
+
+def is_bare_head(name: str) -> bool:
+    """True for one of :data:`BARE_HEADS`, alone, with or without a proclitic («وحكومة»)."""
+    form = normalize(name.strip())
+    return form in BARE_HEADS or (form[:1] in "وفبل" and form[1:] in BARE_HEADS)
