@@ -94,6 +94,21 @@ def test_canonical_groups_on_annotated_seed_003() -> None:
     assert next(group for group in groups if group.matches("كيشيدا")).canonical == "فوميو كيشيدا"
 
 
+def test_a_shorter_form_of_a_person_joins_the_fuller_name() -> None:
+    # From SaudiNewsNet articles: middle names dropped, and lineage («آل سعود») added.
+    names = canonical_names([("عادل بن أحمد الجبير", "PER"), ("عادل الجبير", "PER"),
+                             ("سلمان بن عبدالعزيز آل سعود", "PER"), ("سلمان بن عبد العزيز", "PER"),
+                             ("أحمد فايع أحمد آل طالع العسيري", "PER"), ("أحمد فايع عسيري", "PER")])
+    assert names == ["عادل بن أحمد الجبير"] * 2 + ["سلمان بن عبدالعزيز آل سعود"] * 2 + ["أحمد فايع أحمد آل طالع العسيري"] * 2
+
+
+def test_people_sharing_one_name_part_stay_apart() -> None:
+    # Father and son, brothers, and a longer name that neither ends nor continues the shorter one.
+    mentions = [("محمد بن سلمان", "PER"), ("سلمان بن عبدالعزيز", "PER"), ("عبدالله بن زايد", "PER"),
+                ("محمد بن زايد", "PER"), ("محمد علي", "PER"), ("محمد علي كلاي", "PER")]
+    assert canonical_names(mentions) == [text for text, _ in mentions]
+
+
 def test_types_are_grouped_separately() -> None:
     names = canonical_names([("روسيا", "LOC"), ("روسيا اليوم", "ORG"), ("اليوم", "DATE")])
     assert names == ["روسيا", "روسيا اليوم", "اليوم"]

@@ -11,7 +11,10 @@ Mentions are grouped per entity type:
    dropped («محمد» is not «محمود») and the shorter word must have at least four letters
    («حسن» is not «حسين»).
 3. **Partial mentions.** A one-word PER mention (a surname, «لافروف») joins a longer PER
-   group whose last word has the same key; an ORG mention joins a longer ORG group whose last
+   group whose last word has the same key. A PER mention of several words joins a longer PER name that
+   extends it (:func:`extends_name`): the same first and last words with middle names dropped
+   («عادل الجبير» → «عادل بن أحمد الجبير», «جان ميلانشون» → «جان لوك ميلانشون»), or the same words followed by
+   more lineage («سلمان بن عبدالعزيز» → «سلمان بن عبد العزيز آل سعود»). An ORG mention joins a longer ORG group whose last
    words it equals («الخارجية الروسية» → «وزارة الخارجية الروسية»). When several groups fit,
    the one with the most mentions wins, ties going to the first mentioned.
 4. **Display form.** Among the group's mentions with the most words, surface forms are
@@ -34,6 +37,8 @@ from nlpkit.text.normalize import normalize, normalize_name
 
 MIN_VARIANT_LETTERS = 4
 """Letters the shorter word of a long-vowel spelling pair needs (:func:`vowel_variant`)."""
+LINEAGE_WORDS = frozenset({"بن", "ابن", "بنت", "ال"})
+"""Name keys that continue a person's name with more lineage («بن», «بنت», «آل» keyed as «ال»)."""
 SUFFIX_TYPES = ("ORG",)
 """Types whose multi-word mentions may join a group they end ("الخارجية الروسية")."""
 
@@ -140,6 +145,8 @@ def _host_key(key: str, by_key: dict[str, list[int]], label: str) -> str | None:
             # A first name alone («تارو») joins the full name only when exactly one starts with it.
             firsts = [other for other in by_key if len(other.split()) > 1 and other.split()[0] == words[0]]
             candidates = firsts if len(firsts) == 1 else []
+    elif label == "PER":
+        candidates = [other for other in by_key if extends_name(other.split(), words)]
     elif label in SUFFIX_TYPES:
         candidates = [other for other in by_key
                       if len(other.split()) > len(words) and other.split()[-len(words):] == words]
@@ -148,6 +155,34 @@ def _host_key(key: str, by_key: dict[str, list[int]], label: str) -> str | None:
     if not candidates:
         return None
     return min(candidates, key=lambda other: (-len(by_key[other]), by_key[other][0]))
+
+
+def extends_name(longer: Sequence[str], shorter: Sequence[str]) -> bool:
+    """True when the PER name key words ``longer`` are a fuller form of the two or more words ``shorter``.
+
+    Either the first and last words agree and the shorter name's words appear in the longer one in order
+    (middle names dropped), or the longer name is the shorter one continued by a lineage word
+    (:data:`LINEAGE_WORDS`). Words compare up to a long vowel (:func:`vowel_variant`).
+    """
+    if len(shorter) < 2 or len(longer) <= len(shorter) or not _same_word(longer[0], shorter[0]):
+        return False
+    if all(_same_word(a, b) for a, b in zip(longer, shorter)) and longer[len(shorter)] in LINEAGE_WORDS:
+        return True
+    if not _same_word(longer[-1], shorter[-1]):
+        return False
+    position = 1
+    for word in shorter[1:-1]:
+        while position < len(longer) - 1 and not _same_word(longer[position], word):
+            position += 1
+        if position == len(longer) - 1:
+            return False
+        position += 1
+    return True
+
+
+def _same_word(first: str, second: str) -> bool:
+    """True when two name-key words are equal up to a long vowel."""
+    return first == second or vowel_variant(first, second)
 
 
 def vowel_variant(first: str, second: str) -> bool:
@@ -165,7 +200,7 @@ def vowel_variant(first: str, second: str) -> bool:
 def same_name(first: str, second: str) -> bool:
     """True when two name keys have the same words up to :func:`vowel_variant`."""
     words, others = first.split(), second.split()
-    return len(words) == len(others) and all(a == b or vowel_variant(a, b) for a, b in zip(words, others, strict=True))
+    return len(words) == len(others) and all(_same_word(a, b) for a, b in zip(words, others, strict=True))
 
 
 def display_form(surfaces: Sequence[str]) -> str:
