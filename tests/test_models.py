@@ -65,6 +65,14 @@ def test_missing_config_names_the_file(tiny_ner_dir: Path, tmp_path: Path) -> No
         NerModel.from_pretrained(broken)
 
 
+def test_a_bad_context_setting_is_refused(tiny_ner_dir: Path, tmp_path: Path) -> None:
+    broken = _copy(tiny_ner_dir, tmp_path / "ner")
+    config = json.loads((broken / "config.json").read_text(encoding="utf-8"))
+    (broken / "config.json").write_text(json.dumps({**config, "nlpkit_context_words": "32"}), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="nlpkit_context_words='32'"):
+        NerModel.from_pretrained(broken)
+
+
 def test_wrong_id2label_names_the_file(tiny_ner_dir: Path, tmp_path: Path) -> None:
     broken = _copy(tiny_ner_dir, tmp_path / "ner")
     config = json.loads((broken / "config.json").read_text(encoding="utf-8"))
@@ -223,6 +231,27 @@ def test_windowed_words_take_their_most_central_window(tiny_ner_dir: Path, seed_
                 owned[word] = reference[word - first]
     expected = [labels[k] for k in iob2_viterbi(owned, labels)]  # one decode over the whole sentence
     assert [tag.label for tag in tags] == expected
+
+
+def test_a_context_model_reads_the_neighbouring_sentences(tiny_ner_dir: Path, seed_texts: list[str], tmp_path: Path) -> None:
+    context_dir = _copy(tiny_ner_dir, tmp_path / "ner")
+    config = json.loads((context_dir / "config.json").read_text(encoding="utf-8"))
+    (context_dir / "config.json").write_text(json.dumps({**config, "nlpkit_context_words": 4}), encoding="utf-8")
+    text = seed_texts[0]
+    sentences = split_sentences(text)[:3]
+    plain = NerModel.from_pretrained(tiny_ner_dir, threads=THREADS)
+    model = NerModel.from_pretrained(context_dir, threads=THREADS)
+    document = model.word_probabilities([(text, sentences)])[0]
+    alone = plain.word_probabilities([(text, sentences)])[0]
+    words = [[token.text for token in tokens] for tokens, _ in document]
+    assert [[t.text for t in tokens] for tokens, _ in alone] == words  # the same words are tagged
+    reference, _ = _reference_probs(tiny_ner_dir, words[0][-4:] + words[1] + words[2][:4])
+    np.testing.assert_allclose(document[1][1], reference[4 : 4 + len(words[1])], atol=1e-5)
+    assert not np.allclose(document[1][1], alone[1][1], atol=1e-5)  # the neighbours change the reading
+    first, _ = _reference_probs(tiny_ner_dir, words[0] + (words[1] + words[2])[:4])  # nothing before the first
+    np.testing.assert_allclose(document[0][1], first[: len(words[0])], atol=1e-5)
+    one_by_one = [model.word_probabilities([(text, [span])])[0][0][1] for span in sentences]
+    np.testing.assert_allclose(one_by_one[1], alone[1][1], atol=1e-5)  # a sentence given alone has no context
 
 
 def test_a_3000_word_sentence_is_tagged_word_by_word(ner: NerModel, seed_texts: list[str]) -> None:

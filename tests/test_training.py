@@ -177,6 +177,29 @@ def test_ner_encoding_chunks_long_sentences_and_masks_dates(base_dir: Path) -> N
     assert metrics["f1"] == 1.0 and "DATE" in report
 
 
+def test_ner_context_reads_neighbours_untagged(base_dir: Path) -> None:
+    from nlpkit.models.loading import load_tokenizer
+    from training.tasks.ner import add_context, encode
+
+    rows = [(text.split(), tag.split()) for text, tag in NER_ROWS]
+    dataset = datasets.Dataset.from_dict({"tokens": [t for t, _ in rows], "tags": [g for _, g in rows],
+                                          "annotated_types": [list(NER_TYPES)] * len(rows)})
+    with_context = add_context(dataset, 3)
+    assert with_context["left"][0] == [] and with_context["right"][-1] == []
+    assert with_context["left"][1] == rows[0][0][-3:] and with_context["right"][0] == rows[1][0][:3]
+    tokenizer = load_tokenizer(base_dir)
+    plain, _ = encode(dataset, tokenizer, 64)
+    features, scorer = encode(with_context, tokenizer, 64)
+    assert len(features) == len(plain) and max(len(ids) for ids in features["input_ids"]) <= 64
+    assert sum(map(len, features["input_ids"])) > sum(map(len, plain["input_ids"]))  # the neighbours are read
+    assert [[x for x in row if x != -100] for row in features["labels"]] == \
+        [[x for x in row if x != -100] for row in plain["labels"]]  # and only the sentence is tagged
+    width = max(map(len, features["labels"]))
+    padded = np.array([list(row) + [-100] * (width - len(row)) for row in features["labels"]])
+    ids = np.where(padded == -100, NER_LABELS.index("O"), padded)
+    assert scorer(np.log(np.eye(len(NER_LABELS))[ids] * 0.98 + 0.002), dict(enumerate(NER_LABELS)))[0]["f1"] == 1.0
+
+
 def test_mix_sources_by_weight_is_deterministic() -> None:
     from training.sources import mix_sources
 
@@ -346,6 +369,24 @@ def test_marked_target_pairs_train_and_are_recorded(base_dir: Path, ner_jsonl: P
                        *_set("output_dir", tmp_path / "ner"), *_set("model.pair_format", "marked-target"),
                        *_set("data.train", f"[{{name: {ner_jsonl}}}]"), *_set("data.eval", "[]")]) == 2
     assert "model.pair_format" in capsys.readouterr().err
+
+
+def test_ner_context_is_trained_and_recorded(base_dir: Path, ner_jsonl: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture) -> None:
+    from nlpkit.models.ner import NerModel
+
+    out = tmp_path / "ner"
+    sources = f"[{{name: {ner_jsonl}}}]"
+    assert train_main([str(CONFIGS / "ner_mini.yaml"), *FAST, *_set("model.name_or_path", base_dir),
+                       *_set("output_dir", out), *_set("train.max_steps", 2), *_set("model.context_words", 8),
+                       *_set("data.train", sources), *_set("data.eval", sources)]) == 0
+    assert json.loads((out / "config.json").read_text())["nlpkit_context_words"] == 8
+    assert NerModel.from_pretrained(out).model.context_words == 8
+    assert evaluate_main(["--model", str(out), "--task", "ner", "--data", str(ner_jsonl)]) == 0
+    assert train_main([str(CONFIGS / "stance_mini.yaml"), *FAST, *_set("model.name_or_path", base_dir),
+                       *_set("output_dir", tmp_path / "stance"), *_set("model.context_words", 8),
+                       *_set("data.train", "[{name: authored}]"), *_set("data.eval", "[]")]) == 2
+    assert "model.context_words" in capsys.readouterr().err
 
 
 def test_resume_logs_the_starting_step(resumed_ner: dict, base_dir: Path, ner_jsonl: Path, tmp_path: Path,

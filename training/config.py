@@ -81,6 +81,9 @@ class ModelConfig(_Section):
     pair_format: Literal["plain", "marked-target"] = Field(
         "plain", description="stance: 'marked-target' brackets the target's mentions in each sentence "
         "(nlpkit.text.mentions.mark_target), in training and, from config.json, at inference.")
+    context_words: int = Field(
+        0, ge=0, description="ner: read each sentence with at most this many words of the sentences before and after "
+        "it in its source (untagged, within max_length), in training and, from config.json, at inference.")
     init_embeddings: Literal["word2vec"] | None = Field(
         None, description="mlm: initialise input embeddings with skip-gram vectors trained on the same text.")
 

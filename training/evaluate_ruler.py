@@ -2,7 +2,9 @@
 
 ``python -m training.evaluate_ruler --model DIR --data anercorp:test [--data ...]``
 
-Each gold sentence is rebuilt as its words joined by spaces, run through ``NerModel`` (which
+Each gold sentence is rebuilt as its words joined by spaces, and the sentences of a split, in order, as one
+document (one sentence a line, the gold sentence boundaries kept), so that a model trained with neighbouring
+sentences as context reads them as ``analyze()`` reads an article's. It is run through ``NerModel`` (which
 trims clitics and punctuation from spans) with and without :class:`GazetteerRuler`, and the
 predicted character spans are mapped back to word tags (a word overlapping a span takes its
 type) for seqeval. This measures what ``analyze()`` returns, not the raw token classifier.
@@ -11,6 +13,7 @@ type) for seqeval. This measures what ``analyze()`` returns, not the raw token c
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import sys
 from pathlib import Path
@@ -54,15 +57,28 @@ def score_with_report(predictor: Any, dataset: Any) -> tuple[dict[str, Any], str
     return ner_scores(list(dataset["tags"]), predicted_tags(predictor, dataset), dataset[0]["annotated_types"])
 
 
-def predicted_tags(predictor: Any, dataset: Any) -> list[list[str]]:
-    """Word tags of ``predictor``'s character spans on each gold sentence, rebuilt as text."""
-    items, words = [], []
+def as_document(dataset: Any) -> tuple[str, list[tuple[int, int]], list[list[tuple[int, int]]]]:
+    """A split's gold sentences, in order, as one document (one sentence a line): its text, each sentence's span
+    and each sentence's word spans."""
+    lines, words, sentences, position = [], [], [], 0
     for tokens in dataset["tokens"]:
         text, offsets = rebuild(tokens)
-        items.append((text, [(0, len(text))]))
-        words.append(offsets)
-    predicted = predictor.predict_many(items)
-    return [tags_for_spans(w, spans) for w, spans in zip(words, predicted, strict=True)]
+        lines.append(text)
+        words.append([(start + position, end + position) for start, end in offsets])
+        sentences.append((position, position + len(text)))
+        position += len(text) + 1
+    return "\n".join(lines), sentences, words
+
+
+def predicted_tags(predictor: Any, dataset: Any) -> list[list[str]]:
+    """Word tags of ``predictor``'s character spans on each gold sentence, the split read as one document."""
+    text, sentences, words = as_document(dataset)
+    spans = predictor.predict_many([(text, sentences)])[0]
+    starts = [start for start, _ in sentences]
+    by_sentence: list[list[EntitySpan]] = [[] for _ in sentences]
+    for span in spans:
+        by_sentence[bisect.bisect_right(starts, span.start) - 1].append(span)
+    return [tags_for_spans(w, found) for w, found in zip(words, by_sentence, strict=True)]
 
 
 def main(argv: list[str] | None = None) -> int:

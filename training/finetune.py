@@ -22,7 +22,7 @@ import yaml
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainingArguments
 
 from nlpkit.errors import ConfigError, ModelLoadError
-from nlpkit.models.directory import PAIR_FORMAT_KEY
+from nlpkit.models.directory import CONTEXT_WORDS_KEY, PAIR_FORMAT_KEY
 from nlpkit.models.loading import load_tokenizer
 from training.callbacks import EtaLogger
 from training.common import OrderedEvalTrainer, Stopwatch, prepare_run, resume_checkpoint, training_arguments, write_metrics
@@ -53,15 +53,22 @@ class TaskSpec:
     preprocess: Callable[[Any, Any], Any] = argmax_logits
     # prepare(dataset, pair_format): rewrite examples for a model.pair_format other than "plain"
     prepare: Callable[[datasets.Dataset, str], datasets.Dataset] | None = None
+    # add_context(dataset, words): give each example its neighbours' words (model.context_words > 0)
+    add_context: Callable[[datasets.Dataset, int], datasets.Dataset] | None = None
     # columns that encode reads when a source has them (None where it does not)
     optional_columns: tuple[str, ...] = ()
 
-    def prepared(self, dataset: datasets.Dataset, pair_format: str) -> datasets.Dataset:
-        """``dataset`` as a model with ``pair_format`` reads it.
+    def prepared(self, dataset: datasets.Dataset, pair_format: str, context_words: int = 0) -> datasets.Dataset:
+        """``dataset`` as a model with ``pair_format`` and ``context_words`` reads it.
 
         Raises:
-            ConfigError: a pair format other than "plain" for a task that has no pairs.
+            ConfigError: a pair format other than "plain" for a task that has no pairs, or context words for a
+                task that reads none.
         """
+        if context_words:
+            if self.add_context is None:
+                raise ConfigError(f"model.context_words applies to NER sentences; task {self.name} takes only 0.")
+            dataset = self.add_context(dataset, context_words)
         if pair_format == "plain":
             return dataset
         if self.prepare is None:
@@ -114,9 +121,10 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
     """Train ``spec`` as configured; save model, tokenizer, metrics.json, report.txt in ``output_dir``."""
     require_sources(config)
     check_model_source(config.model.name_or_path)
-    pair_format = config.model.pair_format
-    train_loaded = [(s, spec.prepared(d, pair_format)) for s, d in load_sources(config.data.train, spec.name, config.data.dir)]
-    eval_loaded = [(source_label(s), spec.prepared(d, pair_format))
+    pair_format, context = config.model.pair_format, config.model.context_words
+    train_loaded = [(s, spec.prepared(d, pair_format, context))
+                    for s, d in load_sources(config.data.train, spec.name, config.data.dir)]
+    eval_loaded = [(source_label(s), spec.prepared(d, pair_format, context))
                    for s, d in load_sources(config.data.eval, spec.name, config.data.dir)]
     out = prepare_run(config)
     clock = Stopwatch()
@@ -133,6 +141,8 @@ def fine_tune(config: Config, spec: TaskSpec) -> dict[str, Any]:
     freeze(model, word_embeddings=config.model.freeze_word_embeddings, layers=config.model.freeze_layers)
     if pair_format != "plain":
         setattr(model.config, PAIR_FORMAT_KEY, pair_format)  # inference reads the pairs the same way
+    if context:
+        setattr(model.config, CONTEXT_WORDS_KEY, context)  # and the sentences with the same context
     trainer = OrderedEvalTrainer(
         model=model,
         args=training_arguments(config, has_eval=bool(parts), metric=spec.best_metric, label_names=["labels"]),
@@ -186,7 +196,8 @@ def evaluate_saved(spec: TaskSpec, model_dir: str, loaded: list[tuple[str, datas
     model = load_model(spec, model_dir)
     id2label = {int(i): label for i, label in model.config.id2label.items()}
     pair_format = getattr(model.config, PAIR_FORMAT_KEY, "plain")
-    loaded = [(name, spec.prepared(dataset, pair_format)) for name, dataset in loaded]
+    context = getattr(model.config, CONTEXT_WORDS_KEY, 0)
+    loaded = [(name, spec.prepared(dataset, pair_format, context)) for name, dataset in loaded]
     features, parts = build_eval(spec, loaded, tokenizer, max_length or saved_max_length(model_dir, model), id2label)
     with tempfile.TemporaryDirectory() as scratch:
         args = TrainingArguments(output_dir=scratch, per_device_eval_batch_size=batch_size, report_to="none",

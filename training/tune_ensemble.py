@@ -10,7 +10,7 @@ Every member runs once over each dev set (NER: :meth:`NerModel.word_probabilitie
 :meth:`StanceModel.probabilities`); each candidate weight ``w`` (given to the first member,
 ``1 − w`` to the second) is then scored without running the models again. NER: mixed
 distributions → IOB2 Viterbi → trimmed spans → word tags → seqeval, as
-:mod:`training.evaluate_ruler` scores ``analyze()``. The best mean score over the dev sets wins.
+:mod:`training.evaluate_ruler` scores ``analyze()`` (a split read as one document). The best mean score over the dev sets wins.
 """
 
 from __future__ import annotations
@@ -27,20 +27,17 @@ from nlpkit.models.ensemble import label_columns
 from nlpkit.models.ner import NerModel, spans_from_tags, tags_from_probabilities
 from nlpkit.models.stance import StanceModel, decide
 from training.evaluate import parse_data
-from training.evaluate_ruler import rebuild, tags_for_spans
+from training.evaluate_ruler import as_document, tags_for_spans
 from training.metrics import ner_scores, stance_scores
 from training.sources import load_source
 
 
 def member_runs(members: list[NerModel], dataset: Any) -> tuple[list[list[tuple[int, int]]], list[list]]:
-    """Word offsets of every rebuilt sentence and each member's word distributions for them."""
-    items, offsets = [], []
-    for tokens in dataset["tokens"]:
-        text, words = rebuild(tokens)
-        items.append((text, [(0, len(text))]))
-        offsets.append(words)
+    """Word offsets of every rebuilt sentence (the split read as one document, as
+    :func:`training.evaluate_ruler.as_document`) and each member's word distributions for them."""
+    text, sentences, offsets = as_document(dataset)
     _, columns = label_columns(members)
-    runs = [[(doc[0][0], doc[0][1][:, cols]) for doc in member.word_probabilities(items)]
+    runs = [[(words, probs[:, cols]) for words, probs in member.word_probabilities([(text, sentences)])[0]]
             for member, cols in zip(members, columns, strict=True)]
     return offsets, runs
 

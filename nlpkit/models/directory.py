@@ -36,6 +36,10 @@ PAIR_FORMATS = ("plain", MARKED_TARGET)
 """How a stance model reads its (target, sentence) pair, recorded in ``config.json`` under
 :data:`PAIR_FORMAT_KEY`: the sentence as it is, or with the target's mentions bracketed
 (:func:`nlpkit.text.mentions.mark_target`). A config without the key is ``"plain"``."""
+CONTEXT_WORDS_KEY = "nlpkit_context_words"
+"""``config.json`` key of a NER model trained with neighbouring sentences as context: at most this many words of
+the sentences before and after each sentence are read with it (within the input length) and are not tagged.
+A config without the key reads each sentence alone (0)."""
 AUTO_BACKEND_KEY = "nlpkit_auto_backend"
 """``config.json`` key naming the ONNX graph that ``backend="auto"`` runs even where PyTorch is installed
 (``"onnx-int8"`` or ``"onnx"``). The shipped tiers set it, so a tier gives the same results, at its measured
@@ -233,6 +237,19 @@ def read_pair_format(directory: str | Path) -> str:
     if value not in PAIR_FORMATS:
         raise ModelLoadError(f"{Path(directory) / 'config.json'} sets {PAIR_FORMAT_KEY}={value!r}; this nlpkit reads "
                              f"{', '.join(PAIR_FORMATS)}. Upgrade nlpkit or retrain the model.")
+    return value
+
+
+def read_context_words(directory: str | Path) -> int:
+    """Context words per side a NER model directory was trained with (:data:`CONTEXT_WORDS_KEY`; 0 without it).
+
+    Raises:
+        ModelLoadError: the value is not a non-negative integer.
+    """
+    value = read_config(directory).get(CONTEXT_WORDS_KEY, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ModelLoadError(f"{Path(directory) / 'config.json'} sets {CONTEXT_WORDS_KEY}={value!r}; "
+                             "it must be a whole number of words, 0 or more.")
     return value
 
 

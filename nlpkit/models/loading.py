@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from nlpkit.errors import ConfigError, ModelLoadError
 from nlpkit.models.backend import Backend, check_backend_name, make_backend
-from nlpkit.models.directory import read_config, read_pair_format, validate_model_dir
+from nlpkit.models.directory import read_config, read_context_words, read_pair_format, validate_model_dir
 from nlpkit.models.tokenizer import TOKENIZER_FILE, ModelTokenizer, keep_hamza, keeps_hamza, tokenizer_hint
 
 if TYPE_CHECKING:
@@ -83,6 +83,8 @@ class LoadedModel:
         labels: ``id2label`` in id order.
         max_length: the most tokens (special tokens included) one model input may hold.
         pair_format: how a stance model reads its pairs (:data:`~nlpkit.models.directory.PAIR_FORMATS`).
+        context_words: words of the neighbouring sentences a NER model reads beside each sentence
+            (:data:`~nlpkit.models.directory.CONTEXT_WORDS_KEY`; 0: each sentence alone).
     """
 
     path: Path
@@ -91,6 +93,7 @@ class LoadedModel:
     labels: tuple[str, ...]
     max_length: int
     pair_format: str = "plain"
+    context_words: int = 0
 
 
 def load_model(
@@ -126,7 +129,8 @@ def load_model(
         raise ConfigError(f"max_length={max_length} does not fit the model in {path}; use a value between 8 and {limit}.")
     model_backend = make_backend(path, backend, task, threads=threads, tokenizer=tokenizer)
     pair_format = read_pair_format(path) if task == "stance" else "plain"
-    return LoadedModel(path, tokenizer, model_backend, tuple(labels), max_length or limit, pair_format)
+    context_words = read_context_words(path) if task == "ner" else 0
+    return LoadedModel(path, tokenizer, model_backend, tuple(labels), max_length or limit, pair_format, context_words)
 
 
 def save_model(model: LoadedModel, directory: str | os.PathLike[str]) -> Path:

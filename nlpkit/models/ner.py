@@ -5,7 +5,10 @@ model pre-split (:meth:`~nlpkit.models.tokenizer.ModelTokenizer.encode_words`); 
 distribution is the one at its first sub-word, and a sentence's tags are the most probable
 valid IOB2 sequence (:func:`iob2_viterbi`).
 Sentences longer than the model's input are cut into overlapping windows of whole words
-(:mod:`nlpkit.models.windows`), so every word gets a tag. Decoded spans are trimmed of
+(:mod:`nlpkit.models.windows`), so every word gets a tag. A model trained with neighbouring
+sentences as context (``nlpkit_context_words`` in its ``config.json``) reads each sentence that fits
+in one window with up to that many words of the document's sentences before and after it, untagged
+(:func:`~nlpkit.models.windows.fit_context`). Decoded spans are trimmed of
 surrounding punctuation and of an attached proclitic, so «وروسيا» yields the span of «روسيا».
 
 Batches are deterministic: inputs are batched with inputs of the same padded width
@@ -19,14 +22,14 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nlpkit.errors import ConfigError
 from nlpkit.models.component import ModelComponent
-from nlpkit.models.windows import assign_owners, check_window_settings, plan_windows
+from nlpkit.models.windows import assign_owners, check_window_settings, fit_context, plan_windows
 from nlpkit.text.lexicon import WEEKDAYS, YESTERDAY
 from nlpkit.text.normalize import normalize
 from nlpkit.text.tokenize import Token, split_proclitic, tokenize
@@ -67,6 +70,9 @@ class _SentenceWork:
     windows: list[Span]
     owners: list[int]
     probs: np.ndarray
+    before: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    context_subwords: int = 0
 
 
 def padded_width(length: int, max_length: int) -> int:
@@ -292,6 +298,11 @@ class NerModel(ModelComponent):
         """Words of every sentence with their tag distributions (``(words, labels)``, all zero for a
         word the tokenizer drops): ``result[document][sentence]``. Ensembles average these."""
         work = [self._prepare(text[start:end], start) for text, sentences in items for start, end in sentences]
+        if self.model.context_words:
+            position = 0
+            for _, sentences in items:
+                self._add_context(work[position : position + len(sentences)])
+                position += len(sentences)
         self._run_windows(work, batch_size or self.batch_size)
         result, position = [], 0
         for _, sentences in items:
@@ -306,6 +317,30 @@ class NerModel(ModelComponent):
         windows = plan_windows(counts, self.budget, self.stride)
         probs = np.zeros((len(words), len(self.model.labels)))
         return _SentenceWork(words, counts, windows, assign_owners(windows, len(words)), probs)
+
+    def _add_context(self, document: Sequence[_SentenceWork]) -> None:
+        """Give each sentence of one document that fits in one window its neighbours' words as context."""
+        limit = self.model.context_words
+        for index, item in enumerate(document):
+            if len(item.windows) != 1:
+                continue
+            before: list[tuple[str, int]] = []
+            for other in reversed(document[:index]):
+                if len(before) >= limit:
+                    break
+                before = [(w.text, c) for w, c in zip(other.words, other.counts, strict=True)] + before
+            after: list[tuple[str, int]] = []
+            for other in document[index + 1 :]:
+                if len(after) >= limit:
+                    break
+                after += [(w.text, c) for w, c in zip(other.words, other.counts, strict=True)]
+            before, after = before[max(0, len(before) - limit) :], after[:limit]
+            taken_before, taken_after = fit_context([c for _, c in before], [c for _, c in after],
+                                                    self.budget - sum(item.counts))
+            context = before[len(before) - taken_before :] if taken_before else []
+            item.before = [text for text, _ in context]
+            item.after = [text for text, _ in after[:taken_after]]
+            item.context_subwords = sum(c for _, c in context + after[:taken_after])
 
     def _subword_counts(self, words: Sequence[Token]) -> list[int]:
         """Sub-words per word, as the tokenizer splits the pre-split sentence."""
@@ -322,7 +357,8 @@ class NerModel(ModelComponent):
         """Run every window through the backend (same padded width batched together) and keep owned probabilities."""
         specials = self.model.tokenizer.num_special_tokens(pair=False)
         width = {
-            (id(item), index): padded_width(sum(item.counts[start:end]) + specials, self.model.max_length)
+            (id(item), index): padded_width(sum(item.counts[start:end]) + item.context_subwords + specials,
+                                            self.model.max_length)
             for item in work for index, (start, end) in enumerate(item.windows)
         }
         jobs = [(item, index, window) for item in work for index, window in enumerate(item.windows)]
@@ -336,7 +372,7 @@ class NerModel(ModelComponent):
         """One forward pass over windows of the same padded width."""
         tokenizer = self.model.tokenizer
         encoded = tokenizer.encode_words(
-            [[word.text for word in item.words[start:end]] for item, _, (start, end) in chunk],
+            [item.before + [word.text for word in item.words[start:end]] + item.after for item, _, (start, end) in chunk],
             max_length=self.model.max_length,
         )
         longest = max(len(row) for row in encoded.inputs["input_ids"])
@@ -351,10 +387,13 @@ class NerModel(ModelComponent):
 
     @staticmethod
     def _keep_owned(item: _SentenceWork, index: int, start: int, word_ids: Sequence[int | None], probs: np.ndarray) -> None:
-        """Store the first-sub-word probabilities of the words that window ``index`` owns."""
-        previous = None
+        """Store the first-sub-word probabilities of the words that window ``index`` owns (context words are read,
+        not kept)."""
+        previous, lead = None, len(item.before)
+        end = item.windows[index][1]
         for position, word_id in enumerate(word_ids):
-            if word_id is not None and word_id != previous and item.owners[start + word_id] == index:
-                item.probs[start + word_id] = probs[position]
+            if word_id is not None and word_id != previous and 0 <= word_id - lead < end - start \
+                    and item.owners[start + word_id - lead] == index:
+                item.probs[start + word_id - lead] = probs[position]
             previous = word_id
 

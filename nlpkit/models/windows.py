@@ -58,6 +58,25 @@ def plan_windows(counts: Sequence[int], budget: int, stride: int) -> list[tuple[
     return windows
 
 
+def fit_context(before: Sequence[int], after: Sequence[int], room: int) -> tuple[int, int]:
+    """How many context words fit beside a sentence in ``room`` sub-words: the last words of ``before`` and the
+    first of ``after`` (given their sub-word counts), half the room before and the rest after.
+
+    A NER model trained with neighbouring sentences as context reads them this way in training and at inference.
+    """
+    taken_before, used = 0, 0
+    for count in reversed(before):
+        if used + count > room // 2:
+            break
+        taken_before, used = taken_before + 1, used + count
+    taken_after = 0
+    for count in after:
+        if used + count > room:
+            break
+        taken_after, used = taken_after + 1, used + count
+    return taken_before, taken_after
+
+
 def assign_owners(windows: Sequence[tuple[int, int]], n_words: int) -> list[int]:
     """Return, for each word, the index of the window where it is most central (ties: the earlier one)."""
     owners = [-1] * n_words

@@ -6,6 +6,11 @@
 - A sentence longer than ``model.max_length`` sub-words is split into consecutive chunks of
   whole words that fit; nothing is truncated. (A single word longer than the limit, which
   real text does not produce, is cut and logged.) Evaluation re-joins the chunks per sentence.
+- Context (``model.context_words``): each sentence may be read with up to that many words of the
+  sentences before and after it in its source (``add_context`` runs per source, before mixing, so the
+  neighbours are the source's own), as much as fits in ``model.max_length`` beside the sentence, half
+  before and the rest after. Context words get label -100 and are not scored; a sentence that needs
+  several chunks is read without context.
 - Unannotated dates: ANERcorp and FANE do not annotate DATE, so their ``O`` on "12 أيار 2003"
   is no evidence against DATE. For a source whose ``annotated_types`` lacks DATE, words that
   ``nlpkit.data.labels.date_like`` flags and that are tagged ``O`` get label -100 (no loss),
@@ -30,6 +35,7 @@ from nlpkit.data.labels import NER_LABELS, NER_TYPES, date_mask
 from training.config import Config
 from training.finetune import TaskSpec, fine_tune
 from nlpkit.models.ner import iob2_viterbi
+from nlpkit.models.windows import fit_context
 from training.metrics import Scores, log_probs, ner_scores
 
 logger = logging.getLogger("training")
@@ -62,6 +68,26 @@ def _subword_counts(tokenizer: PreTrainedTokenizerBase, sentences: list[list[str
     return counts
 
 
+def add_context(dataset: datasets.Dataset, words: int) -> datasets.Dataset:
+    """``dataset`` with ``left`` and ``right``: up to ``words`` words of the sentences before and after each row."""
+    sentences = [list(tokens) for tokens in dataset["tokens"]]
+    left, right = [], []
+    for i in range(len(sentences)):
+        before: list[str] = []
+        j = i - 1
+        while j >= 0 and len(before) < words:
+            before = sentences[j] + before
+            j -= 1
+        after: list[str] = []
+        j = i + 1
+        while j < len(sentences) and len(after) < words:
+            after = after + sentences[j]
+            j += 1
+        left.append(before[len(before) - words:] if len(before) > words else before)
+        right.append(after[:words])
+    return dataset.add_column("left", left).add_column("right", right)
+
+
 def encode(dataset: datasets.Dataset, tokenizer: PreTrainedTokenizerBase, max_length: int
            ) -> tuple[datasets.Dataset, Callable[[np.ndarray, dict[int, str]], Scores]]:
     """Tokenise NER sentences into features; return them with a word-level scorer.
@@ -71,26 +97,38 @@ def encode(dataset: datasets.Dataset, tokenizer: PreTrainedTokenizerBase, max_le
         chunk, and ``scorer(log_probs, id2label)`` for predictions over exactly these rows.
     """
     sentences, tags, types = (list(map(list, dataset[c])) for c in ("tokens", "tags", "annotated_types"))
+    has_context = "left" in dataset.column_names
+    lefts = [list(words) for words in dataset["left"]] if has_context else [[] for _ in sentences]
+    rights = [list(words) for words in dataset["right"]] if has_context else [[] for _ in sentences]
+    left_counts = _subword_counts(tokenizer, lefts) if has_context else lefts
+    right_counts = _subword_counts(tokenizer, rights) if has_context else rights
     budget = max_length - tokenizer.num_special_tokens_to_add(pair=False)
     chunk_words_list: list[list[str]] = []
-    origin: list[tuple[int, int]] = []  # (sentence, first word) of every chunk
+    origin: list[tuple[int, int, int, int]] = []  # (sentence, first word, context words before, own words)
     for s, counts in enumerate(_subword_counts(tokenizer, sentences)):
         if max(counts, default=0) > budget:
             logger.warning("ner: a word of %d sub-words in %s is cut to %d", max(counts), dataset[s]["id"], budget)
-        for start, end in chunk_words(counts, budget):
+        chunks = chunk_words(counts, budget)
+        if len(chunks) == 1:
+            before, after = fit_context(left_counts[s], right_counts[s], budget - sum(counts))
+            context_left = lefts[s][len(lefts[s]) - before:] if before else []
+            chunk_words_list.append(context_left + sentences[s] + rights[s][:after])
+            origin.append((s, 0, before, len(sentences[s])))
+            continue
+        for start, end in chunks:
             chunk_words_list.append(sentences[s][start:end])
-            origin.append((s, start))
+            origin.append((s, start, 0, end - start))
     encoded = tokenizer(chunk_words_list, is_split_into_words=True, truncation=True, max_length=max_length)
     labels: list[list[int]] = []
     positions: list[list[tuple[int, int]]] = []  # (token position, word index in the sentence)
     masks = [date_mask(sentences[s], tags[s], types[s]) for s in range(len(sentences))]
-    for c, (s, start) in enumerate(origin):
+    for c, (s, start, lead, own) in enumerate(origin):
         row = [-100] * len(encoded["input_ids"][c])
         where: list[tuple[int, int]] = []
         previous = None
         for pos, word in enumerate(encoded.word_ids(c)):
-            if word is not None and word != previous:
-                w = start + word
+            if word is not None and word != previous and 0 <= word - lead < own:
+                w = start + word - lead
                 where.append((pos, w))
                 if not masks[s][w]:
                     row[pos] = LABEL2ID[tags[s][w]]
@@ -106,7 +144,7 @@ def encode(dataset: datasets.Dataset, tokenizer: PreTrainedTokenizerBase, max_le
         outside = np.zeros(len(labels))
         outside[labels.index("O")] = 1.0
         probs = [np.tile(outside, (len(words), 1)) for words in sentences]
-        for c, (s, _) in enumerate(origin):
+        for c, (s, *_) in enumerate(origin):
             for pos, w in positions[c]:
                 probs[s][w] = np.exp(predicted[c][pos])
         pred = [[labels[k] for k in iob2_viterbi(p, labels)] for p in probs]
@@ -128,6 +166,7 @@ SPEC = TaskSpec(
     encode=encode,
     collator=_collator,
     preprocess=log_probs,
+    add_context=add_context,
 )
 
 
