@@ -21,7 +21,8 @@ Rules, tried in this order on the words of a sentence (compared after
    («الخارجية الروسية تدعو اليابان») never speaks.
    **5b. The actor of an event.** An event verb of the guidelines' table (:data:`ACTION_VERBS`:
    sanctions, bans, support, agreements, visits …) opening the sentence with a PER/ORG entity or place
-   right after it («وفرضت اليابان عقوبات», «صادق مجلس النواب»), or one opening it with such a verb right
+   right after it («وفرضت اليابان عقوبات», «صادق مجلس النواب»), or with a person's title and the person
+   right after it («هنأ رئيس الوزراء الإسرائيلي بنيامين نتنياهو»), or one opening it with such a verb right
    after («الهند تعلق محادثات»): the party that acts takes the position.
 6. **Continuation.** A sentence that opens with a speech verb carrying و/ف («وأضاف»,
    «وتابع», «وقال البيان») or with «من جانبه/بدوره…», and names no speaker, inherits the most
@@ -91,6 +92,8 @@ ACTION_VERBS = frozenset(
 ) - SPEECH_VERBS
 """Verbs of the guidelines' event table (sanctions, bans, support, agreements, visits, talks …): at the opening of a
 sentence, their subject is the party that takes the position («فرضت اليابان عقوبات», «الهند تعلق محادثات»)."""
+HERE = normalize("هنا")
+"""«هنأ» (congratulated) normalised: the same letters as the adverb «هنا» (here)."""
 POSITION_VERBS = SPEECH_VERBS | ACTION_VERBS
 """Verbs after which the party opening a reported clause holds it (rule 7)."""
 
@@ -305,14 +308,35 @@ def _actor_at_opening(words: _Words) -> Entity | None:
     first = _opening(words)
     if first is None:
         return None
-    if _strip_conjunction(words.forms[first]) in ACTION_VERBS and first + 1 < len(words.forms):
-        subject = words.starts.get(first + 1) or words.place_starts.get(first + 1)
+    if _is_action_verb(words, first) and first + 1 < len(words.forms):
+        subject = words.starts.get(first + 1) or words.place_starts.get(first + 1) or _titled_person(words, first + 1)
         return None if subject is None or _joint(words, subject) else subject
     subject = words.starts.get(first) or words.place_starts.get(first)
     if subject is None or _joint(words, subject):
         return None
     last = _last_token(words, subject)
     return subject if last + 1 < len(words.forms) and words.forms[last + 1] in ACTION_VERBS else None
+
+
+def _is_action_verb(words: _Words, index: int) -> bool:
+    """True when token ``index`` is an event verb (:data:`ACTION_VERBS`). «هنأ» (congratulated) is read only with
+    its hamza: without it, «(و)هنا» is the adverb "here" («وهنا الرئيس …»)."""
+    bare = _strip_conjunction(words.forms[index])
+    return bare in ACTION_VERBS and (bare != HERE or "أ" in words.tokens[index].text)
+
+
+def _titled_person(words: _Words, index: int) -> Entity | None:
+    """The person named after an office title that starts at token ``index`` («رئيس الوزراء الإسرائيلي بنيامين
+    نتنياهو»), within :data:`TITLE_WINDOW` words and before «أن» or «:»."""
+    if normalize_name(words.tokens[index].text) not in OFFICE_WORDS:
+        return None
+    for following in range(index + 1, min(index + 1 + TITLE_WINDOW, len(words.tokens))):
+        entity = words.starts.get(following)
+        if entity is not None:
+            return entity if entity.label == "PER" else None
+        if words.forms[following] in STOP_WORDS or words.tokens[following].text in _HARD_STOPS:
+            return None
+    return None
 
 
 def _last_token(words: _Words, entity: Entity) -> int:
