@@ -23,7 +23,8 @@ Rules, tried in this order on the words of a sentence (compared after
    sanctions, bans, support, agreements, visits …) opening the sentence with a PER/ORG entity or place
    right after it («وفرضت اليابان عقوبات», «صادق مجلس النواب»), or with a person's title and the person
    right after it («هنأ رئيس الوزراء الإسرائيلي بنيامين نتنياهو»), or one opening it with such a verb right
-   after («الهند تعلق محادثات»): the party that acts takes the position.
+   after («الهند تعلق محادثات»): the party that acts takes the position. A treaty signed or an agreement made
+   «مع» another party («وقع المغرب اتفاقية مع …») is a joint act and gives no holder, like a joint subject.
 6. **Continuation.** A sentence that opens with a speech verb carrying و/ف («وأضاف»,
    «وتابع», «وقال البيان») or with «من جانبه/بدوره…», and names no speaker, inherits the most
    recent holder of the :data:`INHERIT_WINDOW` previous sentences.
@@ -77,7 +78,7 @@ SPEECH_VERBS = frozenset(
 _ACTION_PAST = (
     "فرض جمد حظر منع طرد سحب علق الغي اوقف قطع ادرج صنف عاقب هاجم قصف اعتقل احتجز استدعي "
     "دعم ايد ساند ساعد قدم ارسل منح تبرع وقع ابرم اتفق عقد استقبل زار التقي بحث ناقش هنا شكر ثمن "
-    "وافق صادق اقر قرر نفذ نظم اطلق بدا استانف توسط جدد تعهد طلب قبل رفع خفض"
+    "وافق صادق اقر قرر نفذ نظم اطلق بدا استانف توسط جدد تعهد طلب قبل رفع خفض وجه"
 )
 _ACTION_PAST_IRREGULAR = "الغت اوقفت استدعت التقت هنات ابدي ابدت اعطي اعطت"
 _ACTION_PRESENT = (
@@ -92,6 +93,9 @@ ACTION_VERBS = frozenset(
 ) - SPEECH_VERBS
 """Verbs of the guidelines' event table (sanctions, bans, support, agreements, visits, talks …): at the opening of a
 sentence, their subject is the party that takes the position («فرضت اليابان عقوبات», «الهند تعلق محادثات»)."""
+MUTUAL_VERBS = frozenset(normalize(verb) + ending for verb in ("وقع", "ابرم", "اتفق") for ending in ("", "ت"))
+"""Acts that two parties do together: done «مع» another party, each holds the position toward the other."""
+WITH = normalize("مع")
 HERE = normalize("هنا")
 """«هنأ» (congratulated) normalised: the same letters as the adverb «هنا» (here)."""
 POSITION_VERBS = SPEECH_VERBS | ACTION_VERBS
@@ -310,7 +314,9 @@ def _actor_at_opening(words: _Words) -> Entity | None:
         return None
     if _is_action_verb(words, first) and first + 1 < len(words.forms):
         subject = words.starts.get(first + 1) or words.place_starts.get(first + 1) or _titled_person(words, first + 1)
-        return None if subject is None or _joint(words, subject) else subject
+        if subject is None or _joint(words, subject) or _signed_with(words, first, subject):
+            return None
+        return subject
     subject = words.starts.get(first) or words.place_starts.get(first)
     if subject is None or _joint(words, subject):
         return None
@@ -318,11 +324,22 @@ def _actor_at_opening(words: _Words) -> Entity | None:
     return subject if last + 1 < len(words.forms) and words.forms[last + 1] in ACTION_VERBS else None
 
 
+def _signed_with(words: _Words, verb: int, subject: Entity) -> bool:
+    """True when the verb at ``verb`` is a mutual act (:data:`MUTUAL_VERBS`: signed, concluded, agreed) done «مع»
+    another party later in the sentence («وقع المغرب اتفاقية مع مجموعة هيتي»): a joint act, as in :func:`_joint`."""
+    form = words.forms[verb]
+    if (form if form in MUTUAL_VERBS else _strip_conjunction(form)) not in MUTUAL_VERBS:
+        return False
+    return any(_strip_conjunction(form) == WITH or form == WITH for form in words.forms[_last_token(words, subject) + 1:])
+
+
 def _is_action_verb(words: _Words, index: int) -> bool:
-    """True when token ``index`` is an event verb (:data:`ACTION_VERBS`). «هنأ» (congratulated) is read only with
-    its hamza: without it, «(و)هنا» is the adverb "here" («وهنا الرئيس …»)."""
-    bare = _strip_conjunction(words.forms[index])
-    return bare in ACTION_VERBS and (bare != HERE or "أ" in words.tokens[index].text)
+    """True when token ``index`` is an event verb (:data:`ACTION_VERBS`), with or without an attached و/ف (so verbs
+    that begin with و, «وقع», «وافق», «وجه», are read too). «هنأ» (congratulated) is read only with its hamza: without
+    it, «(و)هنا» is the adverb "here" («وهنا الرئيس …»)."""
+    form = words.forms[index]
+    verb = form if form in ACTION_VERBS else _strip_conjunction(form)
+    return verb in ACTION_VERBS and (verb != HERE or "أ" in words.tokens[index].text)
 
 
 def _titled_person(words: _Words, index: int) -> Entity | None:
