@@ -25,6 +25,8 @@ Rules, tried in this order on the words of a sentence (compared after
    right after it («هنأ رئيس الوزراء الإسرائيلي بنيامين نتنياهو»), or one opening it with such a verb right
    after («الهند تعلق محادثات»): the party that acts takes the position. A treaty signed or an agreement made
    «مع» another party («وقع المغرب اتفاقية مع …») is a joint act and gives no holder, like a joint subject.
+   In rules 5 and 5b the opening may follow «من جانبه/بدوره…», and «كذلك», «أيضا» or «دولة» may stand between
+   the verb and its subject («من جانبها أعلنت كذلك دولة الإمارات …»).
 6. **Continuation.** A sentence that opens with a speech verb carrying و/ف («وأضاف»,
    «وتابع», «وقال البيان») or with «من جانبه/بدوره…», and names no speaker, inherits the most
    recent holder of the :data:`INHERIT_WINDOW` previous sentences.
@@ -93,6 +95,8 @@ ACTION_VERBS = frozenset(
 ) - SPEECH_VERBS
 """Verbs of the guidelines' event table (sanctions, bans, support, agreements, visits, talks …): at the opening of a
 sentence, their subject is the party that takes the position («فرضت اليابان عقوبات», «الهند تعلق محادثات»)."""
+FILLERS = frozenset(normalize(word) for word in ("كذلك", "أيضا", "أيضاً", "دولة"))
+"""Words that may stand between an opening verb and its subject («أعلنت كذلك دولة الإمارات»)."""
 MUTUAL_VERBS = frozenset(normalize(verb) + ending for verb in ("وقع", "ابرم", "اتفق") for ending in ("", "ت"))
 """Acts that two parties do together: done «مع» another party, each holds the position toward the other."""
 WITH = normalize("مع")
@@ -289,12 +293,13 @@ def _source(words: _Words) -> Entity | None:
 
 def _state_speaker(words: _Words) -> Entity | None:
     """Rule 5: «(و)دعت إيران …» or «إيران تدعو …» at the opening of the sentence."""
-    first = _opening(words)
+    first = _clause_opening(words)
     if first is None:
         return None
     form = words.forms[first]
-    if is_speech_verb(form) and _strip_conjunction(form) not in NOT_STATE_VERBS and first + 1 in words.place_starts:
-        return words.place_starts[first + 1]
+    subject = _past_fillers(words, first + 1)
+    if is_speech_verb(form) and _strip_conjunction(form) not in NOT_STATE_VERBS and subject in words.place_starts:
+        return words.place_starts[subject]
     place = words.place_starts.get(first)
     last = next((index for index, entity in words.place_ends.items() if entity is place), None)
     if place is None or last is None or last + 1 >= len(words.forms):
@@ -309,11 +314,12 @@ def _actor_at_opening(words: _Words) -> Entity | None:
     A joint subject («اتفقت السعودية ومصر …») gives no holder: each party holds the position toward the
     other, and one sentence holder would silence the question about the first.
     """
-    first = _opening(words)
+    first = _clause_opening(words)
     if first is None:
         return None
-    if _is_action_verb(words, first) and first + 1 < len(words.forms):
-        subject = words.starts.get(first + 1) or words.place_starts.get(first + 1) or _titled_person(words, first + 1)
+    after = _past_fillers(words, first + 1)
+    if _is_action_verb(words, first) and after < len(words.forms):
+        subject = words.starts.get(after) or words.place_starts.get(after) or _titled_person(words, after)
         if subject is None or _joint(words, subject) or _signed_with(words, first, subject):
             return None
         return subject
@@ -402,6 +408,26 @@ def _first_token(words: _Words, entity: Entity) -> int:
 def _opening(words: _Words) -> int | None:
     """Index of the sentence's first word token (quotes and punctuation skipped), if any."""
     return next((index for index, token in enumerate(words.tokens) if _is_word(token) and words.forms[index]), None)
+
+
+def _clause_opening(words: _Words) -> int | None:
+    """Index of the sentence's first word after an opener such as «من جانبها» or «بدوره» (rules 5 and 5b)."""
+    first = _opening(words)
+    if first is None:
+        return None
+    for opener in OPENERS:
+        end = first + len(opener)
+        if tuple(words.forms[first:end]) == opener:
+            return next((index for index in range(end, len(words.tokens))
+                         if _is_word(words.tokens[index]) and words.forms[index]), None)
+    return first
+
+
+def _past_fillers(words: _Words, index: int) -> int:
+    """The first token at or after ``index`` that is not a filler between a verb and its subject (:data:`FILLERS`)."""
+    while index < len(words.forms) and words.forms[index] in FILLERS:
+        index += 1
+    return index
 
 
 def _continues(words: _Words) -> bool:
