@@ -25,7 +25,7 @@ Rules, tried in this order on the words of a sentence (compared after
    right after it («هنأ رئيس الوزراء الإسرائيلي بنيامين نتنياهو»), or one opening it with such a verb right
    after («الهند تعلق محادثات»): the party that acts takes the position. A treaty signed or an agreement made
    «مع» another party («وقع المغرب اتفاقية مع …») is a joint act and gives no holder, like a joint subject.
-   In rules 5 and 5b the opening may follow «من جانبه/بدوره…», and «كذلك», «أيضا» or «دولة» may stand between
+   In rules 5 and 5b the opening may follow «من جانبه/بدوره…» or «كما», and «كذلك», «أيضا» or «دولة» may stand between
    the verb and its subject («من جانبها أعلنت كذلك دولة الإمارات …»).
 6. **Continuation.** A sentence that opens with a speech verb carrying و/ف («وأضاف»,
    «وتابع», «وقال البيان») or with «من جانبه/بدوره…», and names no speaker, inherits the most
@@ -95,6 +95,8 @@ ACTION_VERBS = frozenset(
 ) - SPEECH_VERBS
 """Verbs of the guidelines' event table (sanctions, bans, support, agreements, visits, talks …): at the opening of a
 sentence, their subject is the party that takes the position («فرضت اليابان عقوبات», «الهند تعلق محادثات»)."""
+CLAUSE_OPENERS = (("كما",),)
+"""Words that may open a sentence before the verb of rules 5 and 5b («كما فرضت اليابان …»), besides :data:`OPENERS`."""
 FILLERS = frozenset(normalize(word) for word in ("كذلك", "أيضا", "أيضاً", "دولة"))
 """Words that may stand between an opening verb and its subject («أعلنت كذلك دولة الإمارات»)."""
 MUTUAL_VERBS = frozenset(normalize(verb) + ending for verb in ("وقع", "ابرم", "اتفق") for ending in ("", "ت"))
@@ -415,7 +417,7 @@ def _clause_opening(words: _Words) -> int | None:
     first = _opening(words)
     if first is None:
         return None
-    for opener in OPENERS:
+    for opener in (*OPENERS, *CLAUSE_OPENERS):
         end = first + len(opener)
         if tuple(words.forms[first:end]) == opener:
             return next((index for index in range(end, len(words.tokens))
