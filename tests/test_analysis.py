@@ -100,6 +100,9 @@ def test_a_shorter_form_of_a_person_joins_the_fuller_name() -> None:
                              ("سلمان بن عبدالعزيز آل سعود", "PER"), ("سلمان بن عبد العزيز", "PER"),
                              ("أحمد فايع أحمد آل طالع العسيري", "PER"), ("أحمد فايع عسيري", "PER")])
     assert names == ["عادل بن أحمد الجبير"] * 2 + ["سلمان بن عبدالعزيز آل سعود"] * 2 + ["أحمد فايع أحمد آل طالع العسيري"] * 2
+    names = canonical_names([("الطاهر بن حسين", "PER"), ("بن حسين", "PER"), ("عبد الله بن زايد آل نهيان", "PER"),
+                             ("آل نهيان", "PER"), ("بن زايد", "PER")])  # a family name said alone
+    assert names == ["الطاهر بن حسين"] * 2 + ["عبد الله بن زايد آل نهيان"] * 2 + ["بن زايد"]
 
 
 def test_people_sharing_one_name_part_stay_apart() -> None:
@@ -256,6 +259,12 @@ def test_the_actor_of_an_event_may_be_named_after_a_title() -> None:
     holders = attribute_holders(text, split_sentences(text), sorted(entities, key=lambda e: e.start))
     # «وهنا» without a hamza is "and here"; a title with no name after it names no one
     assert holders == ["سامح شكري", "بنيامين نتنياهو", None, None]
+
+
+def test_a_headline_speaker_after_an_opening_quote() -> None:
+    text = '"الطاهر بن حسين : اتهام السعودية لقطر بدعم الإرهاب "أمر مضحك'
+    entities = [_mention(text, "الطاهر بن حسين", "PER"), _mention(text, "السعودية", "LOC"), _mention(text, "قطر", "LOC")]
+    assert attribute_holders(text, split_sentences(text), entities) == ["الطاهر بن حسين"]
 
 
 def test_event_verbs_that_begin_with_waw_and_acts_done_with_another_party() -> None:

@@ -14,7 +14,8 @@ Mentions are grouped per entity type:
    group whose last word has the same key. A PER mention of several words joins a longer PER name that
    extends it (:func:`extends_name`): the same first and last words with middle names dropped
    («عادل الجبير» → «عادل بن أحمد الجبير», «جان ميلانشون» → «جان لوك ميلانشون»), or the same words followed by
-   more lineage («سلمان بن عبدالعزيز» → «سلمان بن عبد العزيز آل سعود»). An ORG mention joins a longer ORG group whose last
+   more lineage («سلمان بن عبدالعزيز» → «سلمان بن عبد العزيز آل سعود»); a family name said alone joins the name it
+   ends (:func:`ends_with_family_name`: «بن حسين» → «الطاهر بن حسين»). An ORG mention joins a longer ORG group whose last
    words it equals («الخارجية الروسية» → «وزارة الخارجية الروسية»). When several groups fit,
    the one with the most mentions wins, ties going to the first mentioned.
 4. **Display form.** Among the group's mentions with the most words, surface forms are
@@ -39,6 +40,8 @@ MIN_VARIANT_LETTERS = 4
 """Letters the shorter word of a long-vowel spelling pair needs (:func:`vowel_variant`)."""
 LINEAGE_WORDS = frozenset({"بن", "ابن", "بنت", "ال"})
 """Name keys that continue a person's name with more lineage («بن», «بنت», «آل» keyed as «ال»)."""
+FAMILY_PREFIXES = frozenset({"بن", "ابن", "ال", "ابو"})
+"""Name keys that open a family name said alone («بن حسين», «آل نهيان», «أبو مازن» keyed as «ابو مازن»)."""
 SUFFIX_TYPES = ("ORG",)
 """Types whose multi-word mentions may join a group they end ("الخارجية الروسية")."""
 
@@ -146,7 +149,8 @@ def _host_key(key: str, by_key: dict[str, list[int]], label: str) -> str | None:
             firsts = [other for other in by_key if len(other.split()) > 1 and other.split()[0] == words[0]]
             candidates = firsts if len(firsts) == 1 else []
     elif label == "PER":
-        candidates = [other for other in by_key if extends_name(other.split(), words)]
+        candidates = [other for other in by_key
+                      if extends_name(other.split(), words) or ends_with_family_name(other.split(), words)]
     elif label in SUFFIX_TYPES:
         candidates = [other for other in by_key
                       if len(other.split()) > len(words) and other.split()[-len(words):] == words]
@@ -178,6 +182,14 @@ def extends_name(longer: Sequence[str], shorter: Sequence[str]) -> bool:
             return False
         position += 1
     return True
+
+
+def ends_with_family_name(longer: Sequence[str], shorter: Sequence[str]) -> bool:
+    """True when ``shorter`` is a family name that ``longer`` ends with: it opens with «بن», «ابن», «آل» or «أبو»
+    («بن حسين» of «الطاهر بن حسين», «آل نهيان» of «عبد الله بن زايد آل نهيان»)."""
+    if len(shorter) < 2 or len(longer) <= len(shorter) or shorter[0] not in FAMILY_PREFIXES:
+        return False
+    return all(_same_word(a, b) for a, b in zip(longer[-len(shorter):], shorter, strict=True))
 
 
 def _same_word(first: str, second: str) -> bool:

@@ -221,8 +221,9 @@ def _body_name(written: str, names: Sequence[str]) -> str:
 
 
 def _headline_colon(words: _Words) -> Entity | None:
-    """Rule 1: «X: ...» at the start of the sentence."""
-    entity = words.starts.get(0)
+    """Rule 1: «X: ...» at the start of the sentence (an opening quote mark skipped)."""
+    first = _opening(words)
+    entity = words.starts.get(first) if first is not None else None
     if entity is None:
         return None
     following = next((token for token in words.tokens if token.start >= entity.end), None)
