@@ -111,6 +111,13 @@ def test_synthetic_clitic_spans() -> None:
         ("فأس", ("", "فأس")),
         ("لله", ("", "لله")),
         ("Lavrov", ("", "Lavrov")),
+        ("وعبدالعزيز", ("و", "عبدالعزيز")),  # a list of people: «أحمد اللقماني وعبدالعزيز باوارث وفهد الزهراني»
+        ("وفهد", ("و", "فهد")),
+        ("بمكة", ("ب", "مكة")),
+        ("وليد", ("", "وليد")),  # names that open with a proclitic letter stay whole
+        ("وسام", ("", "وسام")),
+        ("فيصل", ("", "فيصل")),
+        ("وعبر", ("", "وعبر")),
     ],
 )
 def test_split_proclitic(word: str, expected: tuple[str, str]) -> None:

@@ -1,8 +1,8 @@
 """Small word lists used by the proclitic splitter (see :func:`nlpkit.text.tokenize.split_proclitic`).
 
 ``KNOWN_STEMS`` are names and name heads that are often written with an attached proclitic
-(«وروسيا», «بموسكو», «ولافروف», «ومنظمة», «لعام»): a word that is a proclitic plus one of these
-is split. Names with the article («الصين») need no entry, the article rule splits them.
+(«وروسيا», «بموسكو», «ولافروف», «ومنظمة», «لعام», «بمكة», «وفهد» in a list of people): a word that is a
+proclitic plus one of these is split. Names with the article («الصين») need no entry, the article rule splits them.
 ``NEVER_SPLIT`` are whole words that the structural rules would split: a proclitic letter
 followed by «ال» («والد», «بالغ», «كالينينغراد») or foreign names starting with «وو» («ووهان»).
 Both are matched after :func:`normalize`, so spelling variants of hamza, alef maqsura and ta
@@ -29,6 +29,7 @@ _PLACES = """
 أبوظبي دبي قطر الدوحة الكويت البحرين المنامة اليمن صنعاء ليبيا طرابلس تونس الجزائر
 المغرب الرباط السودان الخرطوم إثيوبيا تركيا أنقرة إسطنبول قبرص أستراليا إندونيسيا ماليزيا
 فيتنام تايلاند الفلبين منغوليا
+مكة جدة أبها تبوك الطائف ينبع حائل نجران جازان الدمام بريدة القطيف
 """
 _PEOPLE = """
 بوتين لافروف شويغو شويجو بيسكوف زاخاروفا ميدفيديف ميشوستين بيلاوسوف نيبينزيا
@@ -36,6 +37,9 @@ _PEOPLE = """
 سوناك ستارمر جونسون أردوغان فيدان نتنياهو عباس السيسي رئيسي بزشكيان عراقجي ظريف الأسد
 فلاديمير سيرغي سيرجي دميتري دونالد إيمانويل رجب بنيامين
 كيشيدا كونو أبي إينادا أونوديرا كاميكاوا هاياشي وانغ وانج مودي شريف غوتيريش
+محمد أحمد علي خالد فهد سعد سعود سلطان ناصر حسن حسين عمر يوسف إبراهيم صالح سالم سليمان ماجد طلال
+تركي نايف مشعل منصور عادل سامي طارق ياسر هاني مصطفى محمود أسامة يحيى زيد جمال نبيل نواف عثمان
+إسماعيل حمد حمدان راشد زايد ماهر عبد
 """
 _ORGS_AND_DATES = """
 منظمة وزارة مجلس حلف مؤسسة جامعة حزب حركة وكالة شركة صندوق اتحاد جمهورية مملكة دولة

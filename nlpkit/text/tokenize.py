@@ -43,6 +43,8 @@ PROCLITICS = ("ولل", "فلل", "لل", "وب", "ول", "وك", "فب", "فل"
 
 _MIN_STEM_LETTERS = 3
 _MIN_ARTICLE_STEM_LETTERS = 4
+_MIN_COMPOUND_NAME_LETTERS = 5
+"""Letters a stem opening with «عبد» needs to be split off a conjunction («وعبدالعزيز»)."""
 
 
 class Token(NamedTuple):
@@ -114,6 +116,8 @@ def _prefix_length(word: str, stems: frozenset[str]) -> int:
             return cut
         if prefix == "و" and stem_letters[0] == "و":
             return cut
+        if prefix[0] in "وف" and stem_letters[:3] == ["ع", "ب", "د"] and len(stem_letters) >= _MIN_COMPOUND_NAME_LETTERS:
+            return cut
     return 0
 
 
@@ -133,7 +137,9 @@ def split_proclitic(word: str, known_stems: Collection[str] | None = None) -> tu
     4. the prefix starts with the conjunction و/ف and the stem with a hamza alef أ إ آ (a root
        starting with وأ/فأ is rare): «وإيتسونوري» → و + إيتسونوري, «وأكد» → و + أكد;
     5. the word starts with «وو» (no Arabic root does; foreign names such as «ووهان» are in
-       ``NEVER_SPLIT``): «ووزير» → و + وزير.
+       ``NEVER_SPLIT``): «ووزير» → و + وزير;
+    6. the prefix starts with the conjunction و/ف and the stem is a name written with «عبد» joined
+       (at least five letters): «وعبدالعزيز» → و + عبدالعزيز.
 
     Nothing is split when the whole word is itself a known stem or in
     :data:`nlpkit.text.lexicon.NEVER_SPLIT` («والد», «كالينينغراد»), so «وزير», «بوتين»,
