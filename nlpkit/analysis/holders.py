@@ -336,19 +336,26 @@ def _actor_at_opening(words: _Words) -> Entity | None:
 def _signed_with(words: _Words, verb: int, subject: Entity) -> bool:
     """True when the verb at ``verb`` is a mutual act (:data:`MUTUAL_VERBS`: signed, concluded, agreed) done «مع»
     another party later in the sentence («وقع المغرب اتفاقية مع مجموعة هيتي»): a joint act, as in :func:`_joint`."""
-    form = words.forms[verb]
-    if (form if form in MUTUAL_VERBS else _strip_conjunction(form)) not in MUTUAL_VERBS:
+    if _verb_in(words.forms[verb], MUTUAL_VERBS) is None:
         return False
-    return any(_strip_conjunction(form) == WITH or form == WITH for form in words.forms[_last_token(words, subject) + 1:])
+    return any(_strip_conjunction(form) == WITH for form in words.forms[_last_token(words, subject) + 1:])
 
 
 def _is_action_verb(words: _Words, index: int) -> bool:
     """True when token ``index`` is an event verb (:data:`ACTION_VERBS`), with or without an attached و/ف (so verbs
     that begin with و, «وقع», «وافق», «وجه», are read too). «هنأ» (congratulated) is read only with its hamza: without
     it, «(و)هنا» is the adverb "here" («وهنا الرئيس …»)."""
-    form = words.forms[index]
-    verb = form if form in ACTION_VERBS else _strip_conjunction(form)
-    return verb in ACTION_VERBS and (verb != HERE or "أ" in words.tokens[index].text)
+    verb = _verb_in(words.forms[index], ACTION_VERBS)
+    return verb is not None and (verb != HERE or "أ" in words.tokens[index].text)
+
+
+def _verb_in(form: str, verbs: frozenset[str]) -> str | None:
+    """The verb of ``verbs`` that ``form`` is, as written or without an attached و/ف (a verb may itself begin
+    with و: «وقع»), or ``None``."""
+    if form in verbs:
+        return form
+    bare = _strip_conjunction(form)
+    return bare if bare in verbs else None
 
 
 def _titled_person(words: _Words, index: int) -> Entity | None:

@@ -29,7 +29,7 @@ import numpy as np
 
 from nlpkit.errors import ConfigError
 from nlpkit.models.component import ModelComponent
-from nlpkit.models.windows import assign_owners, check_window_settings, fit_context, plan_windows
+from nlpkit.models.windows import assign_owners, check_window_settings, fit_context, neighbours, plan_windows
 from nlpkit.text.lexicon import WEEKDAYS, YESTERDAY
 from nlpkit.text.normalize import normalize
 from nlpkit.text.tokenize import Token, split_proclitic, tokenize
@@ -320,21 +320,11 @@ class NerModel(ModelComponent):
 
     def _add_context(self, document: Sequence[_SentenceWork]) -> None:
         """Give each sentence of one document that fits in one window its neighbours' words as context."""
-        limit = self.model.context_words
+        rows = [list(zip((w.text for w in item.words), item.counts, strict=True)) for item in document]
         for index, item in enumerate(document):
             if len(item.windows) != 1:
                 continue
-            before: list[tuple[str, int]] = []
-            for other in reversed(document[:index]):
-                if len(before) >= limit:
-                    break
-                before = [(w.text, c) for w, c in zip(other.words, other.counts, strict=True)] + before
-            after: list[tuple[str, int]] = []
-            for other in document[index + 1 :]:
-                if len(after) >= limit:
-                    break
-                after += [(w.text, c) for w, c in zip(other.words, other.counts, strict=True)]
-            before, after = before[max(0, len(before) - limit) :], after[:limit]
+            before, after = neighbours(rows, index, self.model.context_words)
             taken_before, taken_after = fit_context([c for _, c in before], [c for _, c in after],
                                                     self.budget - sum(item.counts))
             context = before[len(before) - taken_before :] if taken_before else []

@@ -9,8 +9,11 @@ sub-words. Every word then takes its prediction from the window where it is most
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from nlpkit.errors import ConfigError
+
+T = TypeVar("T")
 
 
 def check_window_settings(budget: int, stride: int) -> None:
@@ -56,6 +59,23 @@ def plan_windows(counts: Sequence[int], budget: int, stride: int) -> list[tuple[
             overlap += counts[next_start]
         start = next_start
     return windows
+
+
+def neighbours(sentences: Sequence[Sequence[T]], index: int, limit: int) -> tuple[list[T], list[T]]:
+    """The last ``limit`` items of the sentences before ``sentences[index]`` and the first ``limit`` after it
+    (words, or words with their sub-word counts): the context a NER model trained with neighbouring sentences reads,
+    in training and at inference, before :func:`fit_context` trims it to the room left."""
+    before: list[T] = []
+    for other in reversed(sentences[:index]):
+        if len(before) >= limit:
+            break
+        before = [*other, *before]
+    after: list[T] = []
+    for other in sentences[index + 1 :]:
+        if len(after) >= limit:
+            break
+        after.extend(other)
+    return before[max(0, len(before) - limit) :], after[:limit]
 
 
 def fit_context(before: Sequence[int], after: Sequence[int], room: int) -> tuple[int, int]:

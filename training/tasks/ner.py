@@ -35,7 +35,7 @@ from nlpkit.data.labels import NER_LABELS, NER_TYPES, date_mask
 from training.config import Config
 from training.finetune import TaskSpec, fine_tune
 from nlpkit.models.ner import iob2_viterbi
-from nlpkit.models.windows import fit_context
+from nlpkit.models.windows import fit_context, neighbours
 from training.metrics import Scores, log_probs, ner_scores
 
 logger = logging.getLogger("training")
@@ -71,20 +71,8 @@ def _subword_counts(tokenizer: PreTrainedTokenizerBase, sentences: list[list[str
 def add_context(dataset: datasets.Dataset, words: int) -> datasets.Dataset:
     """``dataset`` with ``left`` and ``right``: up to ``words`` words of the sentences before and after each row."""
     sentences = [list(tokens) for tokens in dataset["tokens"]]
-    left, right = [], []
-    for i in range(len(sentences)):
-        before: list[str] = []
-        j = i - 1
-        while j >= 0 and len(before) < words:
-            before = sentences[j] + before
-            j -= 1
-        after: list[str] = []
-        j = i + 1
-        while j < len(sentences) and len(after) < words:
-            after = after + sentences[j]
-            j += 1
-        left.append(before[len(before) - words:] if len(before) > words else before)
-        right.append(after[:words])
+    pairs = [neighbours(sentences, i, words) for i in range(len(sentences))]
+    left, right = [before for before, _ in pairs], [after for _, after in pairs]
     return dataset.add_column("left", left).add_column("right", right)
 
 
