@@ -342,7 +342,7 @@ def test_gold_analyzer_document(gold_analyzer: Analyzer) -> None:
     shoigu = {e.canonical for e in doc.entities if e.text in ("سيرجى شويجو", "سيرغى شويغو")}
     assert lavrov == {"سيرجى لافروف"} and shoigu == {"سيرجى شويجو"}
     japan = [s for s in doc.stances if s.target == "اليابان"]
-    from nlpkit.analysis.holders import official_titles
+    from nlpkit.analysis.titles import official_titles
     from nlpkit.analysis.targets import Target
 
     titles = official_titles(text, doc.entities)
@@ -484,7 +484,7 @@ def test_import_is_light() -> None:
 
 
 def test_an_official_is_not_asked_about_their_own_state() -> None:
-    from nlpkit.analysis.holders import official_titles
+    from nlpkit.analysis.titles import official_titles
     from nlpkit.analysis.targets import Target, default_targets, stance_pairs
 
     text = ("وقال الرئيس الروسي فلاديمير بوتين إن روسيا لن تتراجع. "

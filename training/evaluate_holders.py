@@ -8,10 +8,14 @@ the library's rules (:func:`nlpkit.analysis.holders.attribute_holders`), run twi
 entities (the rules alone) and over the entities that ``analyze()`` finds with ``--model`` (what
 users get). ``--news dev`` adds the news_stance pairs of that split that take a position, each
 sentence alone (no neighbours, so the continuation rule never applies), with the model's entities:
-a check on news the rules were not written from. A prediction is right when both are null, or when its name key
+a check on news the rules were not written from. ``--context document`` reads each of those pairs inside its whole
+article instead (title and body from the raw corpus, as a user passes it to ``analyze()``), so the continuation rule
+and whatever else reads the rest of the document count too; pairs whose sentence is not found in their article are
+counted apart (``unmatched``). A prediction is right when both are null, or when its name key
 (:func:`~nlpkit.text.normalize.normalize_name`) equals the gold key, is a run of its words
 («لافروف» for «سيرغي لافروف», «الخارجية الروسية» for «وزارة الخارجية الروسية») or holds it as one
-(«محمد بن سلمان بن عبدالعزيز» for «محمد بن سلمان»: the same person, named in full).
+(«محمد بن سلمان بن عبدالعزيز» for «محمد بن سلمان»: the same person, named in full), office and courtesy words at the
+start left out of both («الملك سلمان بن عبد العزيز» is «سلمان بن عبدالعزيز آل سعود»).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 
 from nlpkit.analysis.assemble import build_entities
 from nlpkit.analysis.holders import attribute_holders
+from nlpkit.analysis.titles import HONORIFICS, OFFICE_WORDS
 from nlpkit.data.paths import PROJECT_ROOT
 from nlpkit.data.readers._common import read_text
 from nlpkit.data.readers.seeds import read_annotations
@@ -33,6 +38,7 @@ from nlpkit.errors import NlpkitError
 from nlpkit.models.ner import EntitySpan
 from nlpkit.results import Entity
 from nlpkit.text.mentions import name_contains
+from nlpkit.text.normalize import normalize_name
 from nlpkit.text.sentences import split_sentences
 
 
@@ -40,7 +46,15 @@ def same_holder(predicted: str | None, gold: str | None) -> bool:
     """True when both are null or ``predicted`` names the gold holder (see the module docstring)."""
     if predicted is None or gold is None:
         return predicted is None and gold is None
+    predicted, gold = _untitled(predicted), _untitled(gold)
     return name_contains(gold, predicted) or name_contains(predicted, gold)
+
+
+def _untitled(name: str) -> str:
+    """``name`` without the office and courtesy words it opens with («الملك سلمان» → «سلمان»), when a name is left."""
+    words = name.split()
+    first = next((i for i, word in enumerate(words) if normalize_name(word) not in OFFICE_WORDS | HONORIFICS), len(words))
+    return " ".join(words[first:]) if first < len(words) else name
 
 
 def outcome(predicted: str | None, gold: str | None) -> str:
@@ -114,6 +128,32 @@ def score_news(analyzer: Any, split: str) -> dict[str, Any]:
                   for row in rows], "pairs")
 
 
+def score_news_documents(analyzer: Any, split: str) -> dict[str, Any]:
+    """Holder outcomes on the FAVOR/AGAINST pairs of a news_stance split, each read inside its whole article."""
+    from nlpkit.data.readers.news_stance import RELATIVE
+    from training.mine_stance import iter_documents
+
+    lines = read_text(PROJECT_ROOT / RELATIVE).splitlines()
+    rows = [row for row in map(json.loads, filter(str.strip, lines)) if row["split"] == split and row["label"] != "NONE"]
+    wanted = {row["doc_id"] for row in rows}
+    texts = {doc_id: text for corpus in sorted({doc_id.split(":")[0] for doc_id in wanted})
+             for doc_id, _, text in iter_documents(corpus, None, 1) if doc_id in wanted}
+    order = sorted(texts)
+    holders = {}
+    for doc_id, doc in zip(order, analyzer.pipe([texts[doc_id] for doc_id in order], tasks=("ner",)), strict=True):
+        sentences = split_sentences(doc.text)
+        holders[doc_id] = (sentences, attribute_holders(doc.text, sentences, doc.entities))
+    cases, unmatched = [], 0
+    for row in rows:
+        offset = texts.get(row["doc_id"], "").find(row["text"].strip())
+        if offset < 0:
+            unmatched += 1
+            continue
+        sentences, found = holders[row["doc_id"]]
+        cases.append(({"id": row["id"], "sentence": row["text"][:120]}, holder_at(sentences, found, offset), row["holder"]))
+    return {**tally(cases, "pairs"), "unmatched": unmatched}
+
+
 def gold_entities(text: str, record: dict[str, Any]) -> tuple[Entity, ...]:
     """The record's annotated entities with canonical names, as the analyzer would build them."""
     spans = [EntitySpan(item["start"], item["end"], item["label"], 1.0) for item in record["entities"]]
@@ -126,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="analyzer to find entities with (default: the embedded default)")
     parser.add_argument("--seeds", type=Path, default=PROJECT_ROOT / "seeds", help="folder of the seed articles")
     parser.add_argument("--news", metavar="SPLIT", help="also score the news_stance pairs of SPLIT (dev, test)")
+    parser.add_argument("--context", choices=("sentence", "document"), default="sentence",
+                        help="read each news pair alone (default) or inside its article")
     parser.add_argument("--out", type=Path, help="write the scores and errors to this JSON file")
     args = parser.parse_args(argv)
     try:
@@ -135,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         texts = {record["doc"]: read_text(args.seeds / record["doc"]) for record in records}
         analyzer = nlpkit.load(args.model)
         found = {doc: analyzer(text, tasks=("ner",)).entities for doc, text in texts.items()}
-        news = score_news(analyzer, args.news) if args.news else None
+        scorer = score_news_documents if args.context == "document" else score_news
+        news = scorer(analyzer, args.news) if args.news else None
     except (NlpkitError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -149,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seeds, {name}: {part['accuracy']:.3f} of {part['sentences']} sentences {part['outcomes']}")
     if news is not None:
         results[f"news_stance_{args.news}"] = news
-        print(f"news_stance {args.news}, model entities: {news['accuracy']:.3f} of {news['pairs']} pairs {news['outcomes']}")
+        print(f"news_stance {args.news} ({args.context}), model entities: {news['accuracy']:.3f} of {news['pairs']} pairs "
+              f"{news['outcomes']}" + (f", {news['unmatched']} not found in their article" if "unmatched" in news else ""))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -27,7 +27,8 @@ from typing import Any, Protocol
 from nlpkit._version import __version__
 from nlpkit.analysis.assemble import build_entities, build_stance, summarize
 from nlpkit.analysis.gazetteer import after_team_word
-from nlpkit.analysis.holders import attribute_holders, official_titles
+from nlpkit.analysis.holders import attribute_holders
+from nlpkit.analysis.titles import official_titles
 from nlpkit.analysis.inputs import as_text, check_batch_size, check_targets, iter_texts
 from nlpkit.analysis.targets import StancePair, resolve_targets, stance_pairs
 from nlpkit.errors import ConfigError, InputError, ModelLoadError

@@ -54,7 +54,7 @@ class Target:
         return normalize_name(holder) in keys or any(is_nisba(word, keys) for word in normalize_name(holder).split())
 
     def is_official(self, title: Collection[str]) -> bool:
-        """True when a holder's ``title`` words (:func:`nlpkit.analysis.holders.official_titles`) name this
+        """True when a holder's ``title`` words (:func:`nlpkit.analysis.titles.official_titles`) name this
         target or its nationality («الرئيس الروسي» for «روسيا»): the holder holds an office of the target."""
         if not title:
             return False
@@ -144,7 +144,7 @@ def stance_pairs(
         targets: from :func:`resolve_targets`.
         holders: the holder of each sentence.
         skip: per sentence, True to ask nothing of it (empty: ask every sentence).
-        titles: holder → title words (:func:`nlpkit.analysis.holders.official_titles`); no pair is made of a
+        titles: holder → title words (:func:`nlpkit.analysis.titles.official_titles`); no pair is made of a
             target whose office the sentence's holder holds («الرئيس الروسي فلاديمير بوتين» and «روسيا»).
     """
     titles = titles or {}

@@ -1,0 +1,202 @@
+"""Office titles in a document: which state an official serves, and whom a title said alone names.
+
+News introduces an official once with title and name («وزير الخارجية عادل الجبير») and then often
+uses the title alone («وقال وزير الخارجية في تصريح …»). :func:`official_titles` reads the title
+words of each person (the stance pairs use them: an official is not asked about their own state);
+:func:`title_mentions` finds the later bare titles and turns each into a mention of the person the
+document gave that title to, so that the holder rules can name who speaks.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from nlpkit.results import Entity
+from nlpkit.text.normalize import normalize_name
+from nlpkit.text.tokenize import Token, tokenize
+
+OFFICE_WORDS = frozenset(normalize_name(word) for word in (
+    "رئيس", "رئيسة", "وزير", "وزيرة", "ملك", "أمير", "ولي", "سفير", "سفيرة", "مندوب", "مندوبة", "متحدث", "متحدثة",
+    "ناطق", "نائب", "مستشار", "مستشارة", "خادم"))
+"""Offices that make a person speak for a state named in their title («الرئيس الروسي», «رئيس وزراء اليابان»);
+«خادم» opens the Saudi king's title «خادم الحرمين الشريفين»."""
+TITLE_STOPS = frozenset(normalize_name(word) for word in ("في", "لدى", "إلى", "الى", "عن", "من", "مع", "باسم", "سابق", "سابقا"))
+"""Words that end a title («السفير الروسي في طوكيو»: the ambassador is Russia's, not Japan's)."""
+TITLE_WINDOW = 5
+TITLE_SPAN = 8
+"""Words read before a name for :func:`title_mentions` («نائب خادم الحرمين الشريفين ولي العهد الأمير …»)."""
+HONORIFICS = frozenset(normalize_name(word) for word in (
+    "معالي", "سمو", "فخامة", "الشيخ", "الدكتور", "السيد", "السيدة", "سيادة", "جلالة", "سعادة", "المهندس"))
+"""Courtesy words around a title or before a name («وقال معالي وزير الخارجية», «وزير خارجية البحرين الشيخ خالد»)."""
+NAME_GAP = 4
+"""Words after a title within which a name makes it that name's title, not a mention of its own."""
+MIN_TITLE_WORDS = 2
+"""A title needs a word besides the office («وزير الخارجية»): «الرئيس» alone could be anyone's."""
+
+
+def official_titles(text: str, entities: Sequence[Entity]) -> dict[str, frozenset[str]]:
+    """PER canonical name → the name keys of the words after an office word in the titles of its mentions.
+
+    «وقال الرئيس الروسي فلاديمير بوتين» gives «فلاديمير بوتين» → {«روسي»}; «رئيس وزراء اليابان فوميو كيشيدا»
+    gives {«وزراء», «يابان»}. Up to :data:`TITLE_WINDOW` words before the name are read, from the last office
+    word on, up to a :data:`TITLE_STOPS` word. :meth:`nlpkit.analysis.targets.Target.is_official` reads them:
+    an official's stance toward their own state is not asked, as the annotation guidelines label it NONE.
+    """
+    titles: dict[str, set[str]] = {}
+    for entity in entities:
+        if entity.label != "PER":
+            continue
+        words = [normalize_name(word) for word in text[max(0, entity.start - 120):entity.start].split()][-TITLE_WINDOW:]
+        office = max((i for i, word in enumerate(words) if word in OFFICE_WORDS), default=None)
+        if office is None:
+            continue
+        after = words[office + 1:]
+        stop = next((i for i, word in enumerate(after) if word in TITLE_STOPS), len(after))
+        if after[:stop]:
+            titles.setdefault(entity.canonical, set()).update(after[:stop])
+    return {name: frozenset(words) for name, words in titles.items()}
+
+
+def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
+    """Bare titles that name one person of the document, as PER mentions of that person.
+
+    A title is the run of words from the first office word (:data:`OFFICE_WORDS`) right before a PER
+    mention, within :data:`TITLE_SPAN` words and after any other person, up to a :data:`TITLE_STOPS` word,
+    courtesy words (:data:`HONORIFICS`) left out: «وزير الخارجية عادل الجبير» gives «وزير الخارجية» →
+    «عادل الجبير». A title of two offices counts whole and as each office («نائب المستشارة الألمانية وزير
+    الاقتصاد»); an office word alone before another («نائب», «مساعد») belongs to it. Elsewhere in the document
+    the same title (compared by name key, so «الأمريكي»/«الأميركي» match), not followed by a name or by more of a
+    title, not overlapping a person or cutting through another entity, and not after another office word («نائب خادم الحرمين الشريفين» is not the king), becomes a
+    mention of that person. A title the document gives to two people names neither. A title is matched
+    whole: «وزير الخارجية السعودي» does not make «وزير الخارجية» said alone his (measured: it names the wrong
+    minister as often as the right one).
+    """
+    tokens = [token for token in tokenize(text) if any(char.isalnum() for char in token.text)]
+    keys = [normalize_name(token.text) for token in tokens]
+    people, defining = _people_by_title(text, tokens, keys, entities)
+    if not people:
+        return []
+    people_spans = [(entity.start, entity.end) for entity in entities if entity.label == "PER"]
+    others = [(entity.start, entity.end) for entity in entities if entity.label != "PER"]
+    person_starts = sorted(entity.start for entity in entities if entity.label == "PER")
+    found: list[Entity] = []
+    index = 0
+    while index < len(tokens):
+        match = next(((title, person) for title, person in people.items()
+                      if tuple(keys[index:index + len(title)]) == title), None)
+        if match is None or index in defining or (index and keys[index - 1] in OFFICE_WORDS):
+            index += 1
+            continue
+        title, person = match
+        end = index + len(title)
+        start, stop = tokens[index].start, tokens[end - 1].end
+        if not _name_follows(text, tokens, end, person_starts) and not _title_continues(text, tokens, end) and not _clashes(start, stop, people_spans, others):
+            found.append(Entity(text[start:stop], "PER", start, stop, 1.0, person))
+        index = end
+    return found
+
+
+def _people_by_title(text: str, tokens: Sequence[Token], keys: Sequence[str], entities: Sequence[Entity]
+                     ) -> tuple[dict[tuple[str, ...], str], set[int]]:
+    """Title (name keys) → the one PER canonical name the document gives it (titles given to two people dropped),
+    longer titles first so that a match takes the whole title; and the token indices of the titles that name
+    someone where they stand."""
+    owners: dict[tuple[str, ...], set[str]] = {}
+    defining: set[int] = set()
+    starts = [token.start for token in tokens]
+    people = [entity for entity in entities if entity.label == "PER"]
+    named = _covered_tokens(starts, people)
+    in_names = _covered_tokens(starts, [entity for entity in entities if entity.label != "PER"])
+    for entity in people:
+        first = bisect.bisect_right(starts, entity.start) - 1
+        if first < 0:
+            continue
+        office = _title_start(text, tokens, keys, first, named, in_names)
+        if office is None:
+            continue
+        defining.update(range(office, first))
+        for title in _titles(keys[office:first]):
+            owners.setdefault(title, set()).add(entity.canonical)
+    unique = {title: next(iter(names)) for title, names in owners.items() if len(names) == 1}
+    return dict(sorted(unique.items(), key=lambda item: -len(item[0]))), defining
+
+
+def _covered_tokens(starts: Sequence[int], entities: Sequence[Entity]) -> set[int]:
+    """Indices of the tokens (by their sorted ``starts``) that ``entities`` cover."""
+    return {index for entity in entities
+            for index in range(max(0, bisect.bisect_right(starts, entity.start) - 1), bisect.bisect_left(starts, entity.end))}
+
+
+def _title_start(text: str, tokens: Sequence[Token], keys: Sequence[str], first: int, named: set[int],
+                 in_names: set[int]) -> int | None:
+    """Index of the office word that opens the title right before token ``first``, or ``None``.
+
+    Read backwards over at most :data:`TITLE_SPAN` words that a title is made of: office words, courtesy words,
+    :data:`TITLE_STOPS`, definite words («الخارجية»), words of a place or organisation («البحرين», «حزب الله») and a
+    noun right after an office word («وزير خارجية»). A comma may stand before the name, nothing else; another
+    person's words end the title.
+    """
+    low = first
+    while low > 0 and first - low < TITLE_SPAN and low - 1 not in named:
+        between = text[tokens[low - 1].end:tokens[low].start].strip()
+        if between and not (low == first and between in ",،"):
+            break
+        index = low - 1
+        word = tokens[index].text
+        if not (keys[index] in OFFICE_WORDS or keys[index] in HONORIFICS or keys[index] in TITLE_STOPS
+                or word.startswith("ال") or index in in_names or (index and keys[index - 1] in OFFICE_WORDS)):
+            break
+        low = index
+    return next((index for index in range(low, first) if keys[index] in OFFICE_WORDS), None)
+
+
+def _titles(words: Sequence[str]) -> list[tuple[str, ...]]:
+    """The titles a run of title words (name keys, from an office word) gives: whole, and each office."""
+    stop = next((i for i, word in enumerate(words) if word in TITLE_STOPS), len(words))
+    words = [word for word in words[:stop] if word not in HONORIFICS]
+    units: list[list[str]] = []
+    for word in words:
+        if units and (word not in OFFICE_WORDS or all(part in OFFICE_WORDS for part in units[-1])):
+            units[-1].append(word)
+        else:
+            units.append([word])
+    titles = [tuple(words)] + [tuple(unit) for unit in units]
+    return list(dict.fromkeys(title for title in titles
+                              if len(title) >= MIN_TITLE_WORDS and not all(word in OFFICE_WORDS for word in title)))
+
+
+def _name_follows(text: str, tokens: Sequence[Token], end: int, person_starts: Sequence[int]) -> bool:
+    """True when a PER mention starts within :data:`NAME_GAP` words after token ``end - 1``, with no punctuation
+    between («الرئيس الأمريكي السابق جورج بوش» is Bush, whoever else the document calls «الرئيس الأمريكي»)."""
+    for index in range(end, min(end + NAME_GAP, len(tokens))):
+        if _punctuation_between(text, tokens[index - 1], tokens[index]):
+            return False
+        if _inside_any(person_starts, tokens[index].start, tokens[index].end):
+            return True
+    return False
+
+
+def _clashes(start: int, stop: int, people: Sequence[tuple[int, int]], others: Sequence[tuple[int, int]]) -> bool:
+    """True when ``start:stop`` overlaps a person's mention, or cuts through another entity (one that it holds
+    whole, «حزب القوات اللبنانية» in «رئيس حزب القوات اللبنانية», is part of the title)."""
+    return (any(a < stop and start < b for a, b in people)
+            or any(a < stop and start < b and not (start <= a and b <= stop) for a, b in others))
+
+
+def _title_continues(text: str, tokens: Sequence[Token], end: int) -> bool:
+    """True when a definite word follows token ``end - 1`` directly: the title goes on («وزير الخارجية الحالي»,
+    «وزير الخارجية الروسي») and is not the one matched."""
+    return (end < len(tokens) and tokens[end].text.startswith("ال")
+            and not _punctuation_between(text, tokens[end - 1], tokens[end]))
+
+
+def _punctuation_between(text: str, left: Token, right: Token) -> bool:
+    """True when anything but spaces stands between two word tokens («وزير الخارجية، عادل» has a comma)."""
+    return bool(text[left.end:right.start].strip())
+
+
+def _inside_any(sorted_starts: Sequence[int], start: int, end: int) -> bool:
+    """True when one of ``sorted_starts`` lies in ``[start, end)``."""
+    index = bisect.bisect_left(sorted_starts, start)
+    return index < len(sorted_starts) and sorted_starts[index] < end

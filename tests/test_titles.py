@@ -1,0 +1,75 @@
+"""Office titles: a title said alone names the person the document gave it to (holders), and no one else."""
+
+from __future__ import annotations
+
+from nlpkit.analysis.holders import attribute_holders
+from nlpkit.analysis.titles import official_titles, title_mentions
+from nlpkit.results import Entity
+from nlpkit.text.sentences import split_sentences
+
+
+def _mention(text: str, written: str, label: str = "PER", canonical: str | None = None, occurrence: int = 0) -> Entity:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(written, start + 1)
+    return Entity(written, label, start, start + len(written), 1.0, canonical or written)
+
+
+def test_a_bare_title_names_the_person_introduced_with_it() -> None:
+    text = ("قال وزير الخارجية السعودي عادل الجبير إن المملكة ترحب بالتعاون مع مصر، وذلك خلال لقائه وزير الخارجية "
+            "المصري سامح شكري في القاهرة. "
+            "وبدوره أشار وزير الخارجية المصري إلى أن هناك تطابقا في وجهتي النظر المصرية والسعودية.")
+    entities = [_mention(text, "عادل الجبير"), _mention(text, "مصر", "LOC"), _mention(text, "سامح شكري"),
+                _mention(text, "القاهرة", "LOC")]
+    mentions = title_mentions(text, entities)
+    assert [(m.text, m.canonical) for m in mentions] == [("وزير الخارجية المصري", "سامح شكري")]
+    assert mentions[0].start == text.index("وزير الخارجية المصري إلى")
+    # without the title the second sentence would continue the first speaker's words
+    assert attribute_holders(text, split_sentences(text), entities) == ["عادل الجبير", "سامح شكري"]
+
+
+def test_a_title_given_to_two_people_names_neither() -> None:
+    text = ("وقال الرئيس الأمريكي باراك أوباما إن الاتفاق جيد. وانتقد الرئيس الأمريكي جورج بوش الاتفاق. "
+            "وأضاف الرئيس الأمريكي أن العقوبات ستعود.")
+    entities = [_mention(text, "باراك أوباما"), _mention(text, "جورج بوش")]
+    assert title_mentions(text, entities) == []
+
+
+def test_a_title_before_a_name_or_before_more_title_is_not_a_mention() -> None:
+    text = ("وقال وزير الخارجية سعود الفيصل إن المملكة لن تتراجع. "
+            "واجتمع وزير الخارجية الحالي مع نظيره الفرنسي. "
+            "وقال وزير الخارجية الأسبق، عمرو موسى، إن الجامعة مستعدة. "
+            "وأكد وزير الخارجية أن الحوار مستمر.")
+    entities = [_mention(text, "سعود الفيصل"), _mention(text, "عمرو موسى")]
+    mentions = title_mentions(text, entities)
+    assert [(m.start, m.canonical) for m in mentions] == [(text.index("وزير الخارجية أن"), "سعود الفيصل")]
+
+
+def test_the_deputy_of_a_title_is_someone_else() -> None:
+    text = ("استقبل خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود في قصر السلام بجدة أمس رئيس وزراء باكستان. "
+            "وقدم نائب خادم الحرمين الشريفين شكره وتقديره لملك المغرب على مشاعره الطيبة. "
+            "وأعرب خادم الحرمين الشريفين عن شكره.")
+    entities = [_mention(text, "سلمان بن عبدالعزيز آل سعود"), _mention(text, "قصر السلام", "LOC"),
+                _mention(text, "جدة", "LOC"), _mention(text, "باكستان", "LOC"), _mention(text, "المغرب", "LOC")]
+    assert attribute_holders(text, split_sentences(text), entities) == [
+        "سلمان بن عبدالعزيز آل سعود", None, "سلمان بن عبدالعزيز آل سعود"]
+
+
+def test_a_title_holds_an_organisation_and_stops_at_a_verb() -> None:
+    text = ("استقبل الملك سلمان رئيس حزب القوات اللبنانية سمير جعجع. "
+            "وأعرب رئيس حزب القوات اللبنانية عن شكره وتقديره للمملكة. "
+            "وأكد السفير الإماراتي نقل تحياته للشيخ خليفة بن زايد. "
+            "وأشاد السفير الإماراتي بالعلاقات.")
+    entities = [_mention(text, "سلمان"), _mention(text, "حزب القوات اللبنانية", "ORG"), _mention(text, "سمير جعجع"),
+                _mention(text, "حزب القوات اللبنانية", "ORG", occurrence=1), _mention(text, "خليفة بن زايد")]
+    mentions = title_mentions(text, entities)
+    # «السفير الإماراتي نقل تحياته للشيخ» is not a title: a verb stands between it and the name
+    assert [(m.text, m.canonical) for m in mentions] == [("رئيس حزب القوات اللبنانية", "سمير جعجع")]
+    assert attribute_holders(text, split_sentences(text), entities)[1] == "سمير جعجع"
+
+
+def test_official_titles_still_read_the_state_an_official_serves() -> None:
+    text = "وقال الرئيس الروسي فلاديمير بوتين إن موسكو سترد. وقال خادم الحرمين الشريفين الملك سلمان إن المملكة ترحب."
+    entities = [_mention(text, "فلاديمير بوتين"), _mention(text, "الملك سلمان")]
+    assert official_titles(text, entities) == {"فلاديمير بوتين": frozenset({"روسي"}),
+                                               "الملك سلمان": frozenset({"حرمين", "شريفين"})}
