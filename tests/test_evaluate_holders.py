@@ -15,6 +15,11 @@ def test_holder_names_match_by_key_and_word_runs() -> None:
     assert same_holder("محمد بن سلمان بن عبدالعزيز", "محمد بن سلمان")
     assert same_holder("سلمان بن عبدالعزيز", "الملك سلمان بن عبد العزيز")
     assert not same_holder("روسيا", "وزارة الخارجية الروسية") and not same_holder("لافروف", None)
+    # a title opening either name is left out; a title that is the whole name stays
+    assert same_holder("سلمان بن عبدالعزيز آل سعود", "الملك سلمان بن عبد العزيز")
+    assert same_holder("محمد بن نايف بن عبدالعزيز", "الأمير محمد بن نايف")
+    assert same_holder("وزير العمل الأوغندي", "وزير العمل الأوغندي") and not same_holder("مورلي", "وزير العمل الأوغندي")
+    assert not same_holder("الملك سلمان", "الملك عبدالله")
     assert [outcome(None, "X"), outcome("X", None), outcome("Y", "X"), outcome("X", "X")] == \
         ["missed", "spurious", "wrong", "right"]
 
