@@ -27,8 +27,11 @@ TITLE_WINDOW = 5
 TITLE_SPAN = 8
 """Words read before a name for :func:`title_mentions` («نائب خادم الحرمين الشريفين ولي العهد الأمير …»)."""
 HONORIFICS = frozenset(normalize_name(word) for word in (
-    "معالي", "سمو", "فخامة", "الشيخ", "الدكتور", "السيد", "السيدة", "سيادة", "جلالة", "سعادة", "المهندس"))
-"""Courtesy words around a title or before a name («وقال معالي وزير الخارجية», «وزير خارجية البحرين الشيخ خالد»)."""
+    "معالي", "سمو", "فخامة", "الشيخ", "الدكتور", "السيد", "السيدة", "سيادة", "جلالة", "سعادة", "المهندس", "صاحب",
+    "الملكي", "الشريفين"))
+"""Courtesy words around a title or before a name («وقال معالي وزير الخارجية», «وزير خارجية البحرين الشيخ خالد»,
+«صاحب السمو الملكي الأمير»), and «الشريفين», which the Saudi king's title «خادم الحرمين الشريفين» drops as often as
+it keeps: left out of title keys."""
 NAME_GAP = 4
 """Words after a title within which a name makes it that name's title, not a mention of its own."""
 MIN_TITLE_WORDS = 2
@@ -83,18 +86,37 @@ def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
     found: list[Entity] = []
     index = 0
     while index < len(tokens):
-        match = next(((title, person) for title, person in people.items()
-                      if tuple(keys[index:index + len(title)]) == title), None)
-        if match is None or index in defining or (index and keys[index - 1] in OFFICE_WORDS):
+        match = None if index in defining or (index and keys[index - 1] in OFFICE_WORDS) else _match(keys, index, people)
+        if match is None:
             index += 1
             continue
-        title, person = match
-        end = index + len(title)
+        end, person = match
         start, stop = tokens[index].start, tokens[end - 1].end
-        if not _name_follows(text, tokens, end, person_starts) and not _title_continues(text, tokens, end) and not _clashes(start, stop, people_spans, others):
+        if (not _name_follows(text, tokens, end, person_starts) and not _title_continues(text, tokens, end)
+                and not _clashes(start, stop, people_spans, others)):
             found.append(Entity(text[start:stop], "PER", start, stop, 1.0, person))
         index = end
     return found
+
+
+def _match(keys: Sequence[str], index: int, people: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+    """The first title of ``people`` that the words from ``index`` spell (courtesy words skipped, and taken into the
+    match when they follow it): the index after the match and the person, or ``None``."""
+    if keys[index] in HONORIFICS:
+        return None
+    for title, person in people.items():
+        position, matched = index, 0
+        while position < len(keys) and matched < len(title):
+            if keys[position] == title[matched]:
+                matched += 1
+            elif keys[position] not in HONORIFICS:
+                break
+            position += 1
+        if matched == len(title):
+            while position < len(keys) and keys[position] in HONORIFICS:
+                position += 1
+            return position, person
+    return None
 
 
 def _people_by_title(text: str, tokens: Sequence[Token], keys: Sequence[str], entities: Sequence[Entity]
