@@ -15,7 +15,8 @@ counted apart (``unmatched``). A prediction is right when both are null, or when
 (:func:`~nlpkit.text.normalize.normalize_name`) equals the gold key, is a run of its words
 («لافروف» for «سيرغي لافروف», «الخارجية الروسية» for «وزارة الخارجية الروسية») or holds it as one
 («محمد بن سلمان بن عبدالعزيز» for «محمد بن سلمان»: the same person, named in full), office and courtesy words at the
-start left out of both («الملك سلمان بن عبد العزيز» is «سلمان بن عبدالعزيز آل سعود»).
+start left out of both («الملك سلمان بن عبد العزيز» is «سلمان بن عبدالعزيز آل سعود»), or when one is a fuller form of the
+other as the library groups names (:func:`nlpkit.analysis.canonical.extends_name`: «عادل بن أحمد الجبير» is «عادل الجبير»).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.analysis.assemble import build_entities
+from nlpkit.analysis.canonical import extends_name
 from nlpkit.analysis.holders import attribute_holders
 from nlpkit.analysis.titles import HONORIFICS, OFFICE_WORDS
 from nlpkit.data.paths import PROJECT_ROOT
@@ -47,7 +49,10 @@ def same_holder(predicted: str | None, gold: str | None) -> bool:
     if predicted is None or gold is None:
         return predicted is None and gold is None
     predicted, gold = _untitled(predicted), _untitled(gold)
-    return name_contains(gold, predicted) or name_contains(predicted, gold)
+    if name_contains(gold, predicted) or name_contains(predicted, gold):
+        return True
+    keys = normalize_name(predicted).split(), normalize_name(gold).split()
+    return extends_name(*keys) or extends_name(*reversed(keys))
 
 
 def _untitled(name: str) -> str:
