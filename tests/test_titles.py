@@ -73,3 +73,13 @@ def test_official_titles_still_read_the_state_an_official_serves() -> None:
     entities = [_mention(text, "فلاديمير بوتين"), _mention(text, "الملك سلمان")]
     assert official_titles(text, entities) == {"فلاديمير بوتين": frozenset({"روسي"}),
                                                "الملك سلمان": frozenset({"حرمين", "شريفين"})}
+
+
+def test_courtesy_words_do_not_push_the_speaker_out_of_reach() -> None:
+    text = ("كما بعث نائب خادم الحرمين الشريفين صاحب السمو الملكي الأمير محمد بن نايف بن عبدالعزيز آل سعود برقية تهنئة "
+            "لفخامة الرئيس عبدالفتاح السيسي. "
+            "وأضاف معاليه للصحفيين عقب لقائه معالي وزير الخارجية الأمريكية جون كيري إن الاتفاق لا يكفي.")
+    entities = [_mention(text, "محمد بن نايف بن عبدالعزيز آل سعود"), _mention(text, "عبدالفتاح السيسي"),
+                _mention(text, "جون كيري")]
+    # the second sentence's subject is «معاليه», the prince already speaking, not the minister he met
+    assert attribute_holders(text, split_sentences(text), entities) == ["محمد بن نايف بن عبدالعزيز آل سعود"] * 2

@@ -55,7 +55,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlpkit.analysis.media import is_media
-from nlpkit.analysis.titles import OFFICE_WORDS, TITLE_WINDOW, title_mentions
+from nlpkit.analysis.titles import HONORIFICS, OFFICE_WORDS, TITLE_WINDOW, title_mentions
 from nlpkit.results import Entity
 from nlpkit.text.mentions import name_contains
 from nlpkit.text.normalize import normalize, normalize_name
@@ -110,6 +110,9 @@ HERE = normalize("هنا")
 POSITION_VERBS = SPEECH_VERBS | ACTION_VERBS
 """Verbs after which the party opening a reported clause holds it (rule 7)."""
 
+PRONOUN_HONORIFICS = frozenset(normalize(word) for word in ("معاليه", "سموه", "فخامته", "سيادته", "جلالته", "سعادته"))
+""""His Excellency" as the subject of a verb («وأضاف معاليه … عقب لقائه وزير الخارجية الأمريكي جون كيري»): the speaker
+is the one already speaking, and a person named after it is not."""
 ADDING_VERBS = frozenset("اضاف اضافت تابع تابعت".split())
 """Verbs that also mean "added / followed" («وأضاف فارغاس الهدف الثاني»): a speaker followed by a definite
 noun, the verb's object, is not speaking."""
@@ -234,9 +237,12 @@ def _headline_colon(words: _Words) -> Entity | None:
 
 
 def _verb_then_speaker(words: _Words) -> Entity | None:
-    """Rule 2: a speech verb followed by the speaker."""
+    """Rule 2: a speech verb followed by the speaker (courtesy words, «صاحب السمو الملكي», do not count towards
+    :data:`MAX_GAP`; "His Excellency" right after the verb is the subject, so a name after it is not)."""
     for index, form in enumerate(words.forms):
         if not is_speech_verb(form):
+            continue
+        if index + 1 < len(words.forms) and words.forms[index + 1] in PRONOUN_HONORIFICS:
             continue
         gap = 0
         for following in range(index + 1, len(words.tokens)):
@@ -247,7 +253,7 @@ def _verb_then_speaker(words: _Words) -> Entity | None:
                 return speaker
             if words.forms[following] in STOP_WORDS or words.tokens[following].text in _HARD_STOPS:
                 break
-            gap += _is_word(words.tokens[following])
+            gap += _is_word(words.tokens[following]) and normalize_name(words.tokens[following].text) not in HONORIFICS
             if gap >= MAX_GAP:
                 break
     return None
