@@ -83,3 +83,10 @@ def test_courtesy_words_do_not_push_the_speaker_out_of_reach() -> None:
                 _mention(text, "جون كيري")]
     # the second sentence's subject is «معاليه», the prince already speaking, not the minister he met
     assert attribute_holders(text, split_sentences(text), entities) == ["محمد بن نايف بن عبدالعزيز آل سعود"] * 2
+
+
+def test_expressed_is_a_speech_verb_only_with_about() -> None:
+    text = ("وعبر الرئيس المصري عبد الفتاح السيسي عن تقديره لمواقف المملكة. "
+            "وبث التلفزيون المقابلة عبر قناة الجزيرة مساء أمس.")
+    entities = [_mention(text, "عبد الفتاح السيسي"), _mention(text, "قناة الجزيرة", "ORG")]
+    assert attribute_holders(text, split_sentences(text), entities) == ["عبد الفتاح السيسي", None]

@@ -113,6 +113,9 @@ POSITION_VERBS = SPEECH_VERBS | ACTION_VERBS
 PRONOUN_HONORIFICS = frozenset(normalize(word) for word in ("معاليه", "سموه", "فخامته", "سيادته", "جلالته", "سعادته"))
 """"His Excellency" as the subject of a verb («وأضاف معاليه … عقب لقائه وزير الخارجية الأمريكي جون كيري»): the speaker
 is the one already speaking, and a person named after it is not."""
+EXPRESS_VERBS = frozenset(normalize(word) for word in ("عبر", "عبرت", "يعبر", "تعبر"))
+WITH_ABOUT = normalize("عن")
+EXPRESS_REACH = 10
 ADDING_VERBS = frozenset("اضاف اضافت تابع تابعت".split())
 """Verbs that also mean "added / followed" («وأضاف فارغاس الهدف الثاني»): a speaker followed by a definite
 noun, the verb's object, is not speaking."""
@@ -236,11 +239,20 @@ def _headline_colon(words: _Words) -> Entity | None:
     return entity if following is not None and following.text == ":" else None
 
 
+def _speech_at(words: _Words, index: int) -> bool:
+    """True when token ``index`` is a speech verb, or «عبّر» (expressed) with «عن» within :data:`EXPRESS_REACH` words
+    after it («وعبر نائب خادم الحرمين الشريفين عن أبلغ التهاني»); without «عن», «عبر» is "via"."""
+    form = words.forms[index]
+    if is_speech_verb(form):
+        return True
+    return _strip_conjunction(form) in EXPRESS_VERBS and WITH_ABOUT in words.forms[index + 1:index + 1 + EXPRESS_REACH]
+
+
 def _verb_then_speaker(words: _Words) -> Entity | None:
     """Rule 2: a speech verb followed by the speaker (courtesy words, «صاحب السمو الملكي», do not count towards
     :data:`MAX_GAP`; "His Excellency" right after the verb is the subject, so a name after it is not)."""
     for index, form in enumerate(words.forms):
-        if not is_speech_verb(form):
+        if not _speech_at(words, index):
             continue
         if index + 1 < len(words.forms) and words.forms[index + 1] in PRONOUN_HONORIFICS:
             continue
@@ -310,7 +322,7 @@ def _state_speaker(words: _Words) -> Entity | None:
         return None
     form = words.forms[first]
     subject = _past_fillers(words, first + 1)
-    if is_speech_verb(form) and _strip_conjunction(form) not in NOT_STATE_VERBS and subject in words.place_starts:
+    if _speech_at(words, first) and _strip_conjunction(form) not in NOT_STATE_VERBS and subject in words.place_starts:
         return words.place_starts[subject]
     place = words.place_starts.get(first)
     last = next((index for index, entity in words.place_ends.items() if entity is place), None)
