@@ -76,3 +76,17 @@ def test_broadcasters_written_in_letter_names_come_out_whole(default: nlpkit.Ana
                   " إن إتش كيه عن مسؤول أن طوكيو ستفرض عقوبات.")
     orgs = [e.text for e in doc.entities if e.label == "ORG"]
     assert "سي إن إن" in orgs and "إن إتش كيه" in orgs
+
+
+def test_a_capital_speaks_as_its_state_and_a_title_as_its_person(default: nlpkit.Analyzer) -> None:
+    text = ("فرضت الولايات المتحدة عقوبات جديدة على إيران. "
+            "وفي الأسبوع الماضي، أدرجت واشنطن شركتين إيرانيتين على لائحة العقوبات. "
+            "وقال وزير الخارجية الإيراني محمد جواد ظريف إن طهران سترد. "
+            "ورحبت روسيا بالحوار بين البلدين. "
+            "وانتقد وزير الخارجية الإيراني العقوبات الأمريكية.")
+    doc = default(text)
+    holders = default.sentence_holders(text, doc.entities)
+    # the capital speaks as the state (the stance target is named the same way); the bare title as the minister
+    assert holders[1] == "الولايات المتحدة"
+    assert holders[3] == "روسيا" and holders[4] is not None and "ظريف" in holders[4]
+    assert {stance.holder for stance in doc.stances if stance.start == doc.sentences[1].start} <= {"الولايات المتحدة"}

@@ -39,20 +39,24 @@ def test_a_title_before_a_name_or_before_more_title_is_not_a_mention() -> None:
     text = ("وقال وزير الخارجية سعود الفيصل إن المملكة لن تتراجع. "
             "واجتمع وزير الخارجية الحالي مع نظيره الفرنسي. "
             "وقال وزير الخارجية الأسبق، عمرو موسى، إن الجامعة مستعدة. "
+            "واتصل وزير الخارجية أمس بوزير خارجية البحرين. "
             "وأكد وزير الخارجية أن الحوار مستمر.")
-    entities = [_mention(text, "سعود الفيصل"), _mention(text, "عمرو موسى")]
+    entities = [_mention(text, "سعود الفيصل"), _mention(text, "عمرو موسى"), _mention(text, "البحرين", "LOC")]
     mentions = title_mentions(text, entities)
-    assert [(m.start, m.canonical) for m in mentions] == [(text.index("وزير الخارجية أن"), "سعود الفيصل")]
+    assert [(m.start, m.canonical) for m in mentions] == [(text.index("وزير الخارجية أمس"), "سعود الفيصل"),
+                                                          (text.index("وزير الخارجية أن"), "سعود الفيصل")]
 
 
 def test_the_deputy_of_a_title_is_someone_else() -> None:
-    text = ("استقبل خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود في قصر السلام بجدة أمس رئيس وزراء باكستان. "
+    text = ("وفي يوم الأحد 8 فبراير، هنأ خادم الحرمين الشريفين الرئيس سيرجيو ماتاريلا بمناسبة فوزه. "
+            "استقبل خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود في قصر السلام بجدة أمس رئيس وزراء باكستان. "
             "وقدم نائب خادم الحرمين الشريفين شكره وتقديره لملك المغرب على مشاعره الطيبة. "
             "وأعرب خادم الحرمين الشريفين عن شكره.")
-    entities = [_mention(text, "سلمان بن عبدالعزيز آل سعود"), _mention(text, "قصر السلام", "LOC"),
+    entities = [_mention(text, "سيرجيو ماتاريلا"), _mention(text, "سلمان بن عبدالعزيز آل سعود"), _mention(text, "قصر السلام", "LOC"),
                 _mention(text, "جدة", "LOC"), _mention(text, "باكستان", "LOC"), _mention(text, "المغرب", "LOC")]
+    # the president congratulated by the king does not take the king's title
     assert attribute_holders(text, split_sentences(text), entities) == [
-        "سلمان بن عبدالعزيز آل سعود", None, "سلمان بن عبدالعزيز آل سعود"]
+        "سلمان بن عبدالعزيز آل سعود", "سلمان بن عبدالعزيز آل سعود", None, "سلمان بن عبدالعزيز آل سعود"]
 
 
 def test_a_title_holds_an_organisation_and_stops_at_a_verb() -> None:

@@ -9,8 +9,9 @@ entities (the rules alone) and over the entities that ``analyze()`` finds with `
 users get). ``--news dev`` adds the news_stance pairs of that split that take a position, each
 sentence alone (no neighbours, so the continuation rule never applies), with the model's entities:
 a check on news the rules were not written from. ``--context document`` reads each of those pairs inside its whole
-article instead (title and body from the raw corpus, as a user passes it to ``analyze()``), so the continuation rule
-and whatever else reads the rest of the document count too; pairs whose sentence is not found in their article are
+article instead (title and body from the raw corpus, as a user passes it to ``analyze()``, holders as
+:meth:`~nlpkit.analysis.analyzer.Analyzer.sentence_holders` reports them), so the continuation rule, titles, and
+capitals speaking as their state count too; pairs whose sentence is not found in their article are
 counted apart (``unmatched``). A prediction is right when both are null, or when its name key
 (:func:`~nlpkit.text.normalize.normalize_name`) equals the gold key, is a run of its words
 («لافروف» for «سيرغي لافروف», «الخارجية الروسية» for «وزارة الخارجية الروسية») or holds it as one
@@ -146,8 +147,7 @@ def score_news_documents(analyzer: Any, split: str) -> dict[str, Any]:
     order = sorted(texts)
     holders = {}
     for doc_id, doc in zip(order, analyzer.pipe([texts[doc_id] for doc_id in order], tasks=("ner",)), strict=True):
-        sentences = split_sentences(doc.text)
-        holders[doc_id] = (sentences, attribute_holders(doc.text, sentences, doc.entities))
+        holders[doc_id] = (split_sentences(doc.text), analyzer.sentence_holders(doc.text, doc.entities))
     cases, unmatched = [], 0
     for row in rows:
         offset = texts.get(row["doc_id"], "").find(row["text"].strip())

@@ -30,7 +30,8 @@ from nlpkit.analysis.gazetteer import after_team_word
 from nlpkit.analysis.holders import attribute_holders
 from nlpkit.analysis.titles import official_titles
 from nlpkit.analysis.inputs import as_text, check_batch_size, check_targets, iter_texts
-from nlpkit.analysis.targets import StancePair, resolve_targets, stance_pairs
+from nlpkit.analysis.canonical import EntityGroup
+from nlpkit.analysis.targets import StancePair, fold_metonyms, resolve_targets, stance_pairs, state_holders
 from nlpkit.errors import ConfigError, InputError, ModelLoadError
 from nlpkit.analysis.nisba import drop_nisba
 from nlpkit.models.ner import EntitySpan
@@ -281,14 +282,30 @@ class Analyzer:
         for item, spans in zip(work, predictions, strict=True):
             item.entities, groups = build_entities(item.text, drop_nisba(item.text, spans, self.places), self.states)
             if "stance" in tasks:
-                item.holders = attribute_holders(item.text, item.sentences, item.entities)
-                teams = {entity.canonical for entity in item.entities if after_team_word(item.text, entity.start)}
-                chosen = resolve_targets(groups, targets, self.city_countries, teams)
+                groups = self._fold_cities(item.text, item.entities, groups)
+                item.holders = state_holders(attribute_holders(item.text, item.sentences, item.entities), item.entities,
+                                             groups)
+                chosen = resolve_targets(groups, targets)
                 skip = self._boilerplate_sentences(item) if self.skip_boilerplate else ()
                 titles = official_titles(item.text, item.entities)
                 item.pairs = stance_pairs(item.sentences, item.entities, chosen, item.holders, skip, titles)
         labels = self._classify(work, batch_size) if "stance" in tasks else iter(())
         return [self._document(item, labels, tasks) for item in work]
+
+    def _fold_cities(self, text: str, entities: Sequence[Entity], groups: list[EntityGroup]) -> list[EntityGroup]:
+        """Groups with each city folded into its state's when the document names the state (not a club's city)."""
+        if not self.city_countries:
+            return groups
+        teams = {entity.canonical for entity in entities if after_team_word(text, entity.start)}
+        return fold_metonyms(groups, self.city_countries, teams)
+
+    def sentence_holders(self, text: str, entities: Sequence[Entity]) -> list[str | None]:
+        """The holder of each sentence of ``text`` (:func:`~nlpkit.text.sentences.split_sentences`) as
+        :meth:`analyze` reports it, from the document's ``entities`` (a :class:`~nlpkit.results.Document`'s)."""
+        sentences = split_sentences(text)
+        spans = [EntitySpan(entity.start, entity.end, entity.label, entity.score) for entity in entities]
+        rebuilt, groups = build_entities(text, spans, self.states)
+        return state_holders(attribute_holders(text, sentences, rebuilt), rebuilt, self._fold_cities(text, rebuilt, groups))
 
     @staticmethod
     def _boilerplate_sentences(item: _Work) -> list[bool]:

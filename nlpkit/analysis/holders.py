@@ -55,7 +55,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlpkit.analysis.media import is_media
-from nlpkit.analysis.titles import HONORIFICS, OFFICE_WORDS, TITLE_WINDOW, title_mentions
+from nlpkit.analysis.titles import HONORIFICS, OFFICE_WORDS, TITLE_WINDOW, opens_title, title_mentions
 from nlpkit.results import Entity
 from nlpkit.text.mentions import name_contains
 from nlpkit.text.normalize import normalize, normalize_name
@@ -100,6 +100,9 @@ ACTION_VERBS = frozenset(
 sentence, their subject is the party that takes the position («فرضت اليابان عقوبات», «الهند تعلق محادثات»)."""
 CLAUSE_OPENERS = (("كما",),)
 """Words that may open a sentence before the verb of rules 5 and 5b («كما فرضت اليابان …»), besides :data:`OPENERS`."""
+PHRASE_PREPOSITIONS = frozenset(normalize(word) for word in ("في", "بعد", "على", "خلال", "عقب", "قبل", "إثر", "وسط"))
+"""Prepositions that open a phrase before the clause («في غضون ذلك،», «وعلى جانب آخر،»)."""
+PHRASE_REACH = 8
 FILLERS = frozenset(normalize(word) for word in ("كذلك", "أيضا", "أيضاً", "دولة"))
 """Words that may stand between an opening verb and its subject («أعلنت كذلك دولة الإمارات»)."""
 MUTUAL_VERBS = frozenset(normalize(verb) + ending for verb in ("وقع", "ابرم", "اتفق") for ending in ("", "ت"))
@@ -381,14 +384,16 @@ def _verb_in(form: str, verbs: frozenset[str]) -> str | None:
 
 def _titled_person(words: _Words, index: int) -> Entity | None:
     """The person named after an office title that starts at token ``index`` («رئيس الوزراء الإسرائيلي بنيامين
-    نتنياهو»), within :data:`TITLE_WINDOW` words and before «أن» or «:»."""
+    نتنياهو»), within :data:`TITLE_WINDOW` words and before «أن», «:» or another title («هنأ خادم الحرمين الشريفين
+    الرئيس سيرجيو ماتاريلا»: the president is the object)."""
     if normalize_name(words.tokens[index].text) not in OFFICE_WORDS:
         return None
     for following in range(index + 1, min(index + 1 + TITLE_WINDOW, len(words.tokens))):
         entity = words.starts.get(following)
         if entity is not None:
             return entity if entity.label == "PER" else None
-        if words.forms[following] in STOP_WORDS or words.tokens[following].text in _HARD_STOPS:
+        if (words.forms[following] in STOP_WORDS or words.tokens[following].text in _HARD_STOPS
+                or opens_title(words.tokens[following].text)):
             return None
     return None
 
@@ -442,16 +447,27 @@ def _opening(words: _Words) -> int | None:
 
 
 def _clause_opening(words: _Words) -> int | None:
-    """Index of the sentence's first word after an opener such as «من جانبها» or «بدوره» (rules 5 and 5b)."""
+    """Index of the sentence's first word after an opener such as «من جانبها» or «بدوره», or after a prepositional
+    phrase closed by a comma («في المقابل، حمل الحوثيون …», «وفي سياق متصل، نظمت الجالية …») (rules 5 and 5b)."""
     first = _opening(words)
     if first is None:
         return None
     for opener in (*OPENERS, *CLAUSE_OPENERS):
         end = first + len(opener)
         if tuple(words.forms[first:end]) == opener:
-            return next((index for index in range(end, len(words.tokens))
-                         if _is_word(words.tokens[index]) and words.forms[index]), None)
+            return _next_word(words, end)
+    if _strip_conjunction(words.forms[first]) in PHRASE_PREPOSITIONS:
+        comma = next((index for index in range(first + 1, min(first + 1 + PHRASE_REACH, len(words.tokens)))
+                      if words.tokens[index].text in "،,"), None)
+        if comma is not None:
+            return _next_word(words, comma + 1)
     return first
+
+
+def _next_word(words: _Words, start: int) -> int | None:
+    """Index of the first word token at or after ``start``, if any."""
+    return next((index for index in range(start, len(words.tokens)) if _is_word(words.tokens[index]) and words.forms[index]),
+                None)
 
 
 def _past_fillers(words: _Words, index: int) -> int:

@@ -111,6 +111,16 @@ def fold_metonyms(groups: Sequence[EntityGroup], city_countries: Mapping[str, st
     ]
 
 
+def state_holders(holders: Sequence[str | None], entities: Sequence[Entity], groups: Sequence[EntityGroup]
+                  ) -> list[str | None]:
+    """Holders named as the state whose group they belong to: a capital folded into its state
+    (:func:`fold_metonyms`) speaks as the state («أدرجت واشنطن الجبهة» → «الولايات المتحدة»), as the stance
+    target of the same document is named. ``groups`` index ``entities``."""
+    states = {entities[member].canonical: group.canonical
+              for group in groups if group.label == "LOC" for member in group.members}
+    return [None if holder is None else states.get(holder, holder) for holder in holders]
+
+
 def resolve_targets(groups: Sequence[EntityGroup], requested: Sequence[str] | None,
                     city_countries: Mapping[str, str] | None = None, teams: Collection[str] = ()) -> list[Target]:
     """Default targets plus the caller's, each caller target matched to its group when it has one.

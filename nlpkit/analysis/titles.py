@@ -13,7 +13,7 @@ import bisect
 from collections.abc import Sequence
 
 from nlpkit.results import Entity
-from nlpkit.text.normalize import normalize_name
+from nlpkit.text.normalize import normalize, normalize_name
 from nlpkit.text.tokenize import Token, tokenize
 
 OFFICE_WORDS = frozenset(normalize_name(word) for word in (
@@ -32,6 +32,8 @@ HONORIFICS = frozenset(normalize_name(word) for word in (
 """Courtesy words around a title or before a name («وقال معالي وزير الخارجية», «وزير خارجية البحرين الشيخ خالد»,
 «صاحب السمو الملكي الأمير»), and «الشريفين», which the Saudi king's title «خادم الحرمين الشريفين» drops as often as
 it keeps: left out of title keys."""
+ROYAL_WORDS = frozenset(normalize_name(word) for word in ("الملك", "الأمير"))
+"""Office words that go with the title before them («خادم الحرمين الشريفين الملك سلمان»)."""
 NAME_GAP = 4
 """Words after a title within which a name makes it that name's title, not a mention of its own."""
 MIN_TITLE_WORDS = 2
@@ -67,8 +69,10 @@ def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
     A title is the run of words from the first office word (:data:`OFFICE_WORDS`) right before a PER
     mention, within :data:`TITLE_SPAN` words and after any other person, up to a :data:`TITLE_STOPS` word,
     courtesy words (:data:`HONORIFICS`) left out: «وزير الخارجية عادل الجبير» gives «وزير الخارجية» →
-    «عادل الجبير». A title of two offices counts whole and as each office («نائب المستشارة الألمانية وزير
-    الاقتصاد»); an office word alone before another («نائب», «مساعد») belongs to it. Elsewhere in the document
+    «عادل الجبير». Of two whole titles in a row only the one next to the name counts («نائب المستشارة الألمانية وزير
+    الاقتصاد» gives «وزير الاقتصاد»: the words before may be another person's title, the subject of a verb whose
+    object is the name); a bare «الملك» or «الأمير» before the name leaves the titles before it to the name
+    («نائب خادم الحرمين الشريفين ولي العهد الأمير محمد بن نايف»). Elsewhere in the document
     the same title (compared by name key, so «الأمريكي»/«الأميركي» match), not followed by a name or by more of a
     title, not overlapping a person or cutting through another entity, and not after another office word («نائب خادم الحرمين الشريفين» is not the king), becomes a
     mention of that person. A title the document gives to two people names neither. A title is matched
@@ -82,6 +86,7 @@ def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
         return []
     people_spans = [(entity.start, entity.end) for entity in entities if entity.label == "PER"]
     others = [(entity.start, entity.end) for entity in entities if entity.label != "PER"]
+    other_starts = sorted(start for start, _ in others)
     person_starts = sorted(entity.start for entity in entities if entity.label == "PER")
     found: list[Entity] = []
     index = 0
@@ -92,7 +97,7 @@ def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
             continue
         end, person = match
         start, stop = tokens[index].start, tokens[end - 1].end
-        if (not _name_follows(text, tokens, end, person_starts) and not _title_continues(text, tokens, end)
+        if (not _name_follows(text, tokens, end, person_starts) and not _title_continues(text, tokens, end, other_starts)
                 and not _clashes(start, stop, people_spans, others)):
             found.append(Entity(text[start:stop], "PER", start, stop, 1.0, person))
         index = end
@@ -119,6 +124,13 @@ def _match(keys: Sequence[str], index: int, people: dict[tuple[str, ...], str]) 
     return None
 
 
+def opens_title(word: str) -> bool:
+    """True when ``word`` is an office word that opens someone's title, not «الملك»/«الأمير» before a name
+    («خادم الحرمين الشريفين الرئيس سيرجيو ماتاريلا»: the president is the king's guest)."""
+    key = normalize_name(word)
+    return key in OFFICE_WORDS and key not in ROYAL_WORDS
+
+
 def _people_by_title(text: str, tokens: Sequence[Token], keys: Sequence[str], entities: Sequence[Entity]
                      ) -> tuple[dict[tuple[str, ...], str], set[int]]:
     """Title (name keys) → the one PER canonical name the document gives it (titles given to two people dropped),
@@ -137,8 +149,10 @@ def _people_by_title(text: str, tokens: Sequence[Token], keys: Sequence[str], en
         office = _title_start(text, tokens, keys, first, named, in_names)
         if office is None:
             continue
-        defining.update(range(office, first))
-        for title in _titles(keys[office:first]):
+        titles = _titles(keys[office:first])
+        if titles:
+            defining.update(range(office, first))
+        for title in titles:
             owners.setdefault(title, set()).add(entity.canonical)
     unique = {title: next(iter(names)) for title, names in owners.items() if len(names) == 1}
     return dict(sorted(unique.items(), key=lambda item: -len(item[0]))), defining
@@ -174,7 +188,11 @@ def _title_start(text: str, tokens: Sequence[Token], keys: Sequence[str], first:
 
 
 def _titles(words: Sequence[str]) -> list[tuple[str, ...]]:
-    """The titles a run of title words (name keys, from an office word) gives: whole, and each office."""
+    """The titles a run of title words (name keys, from an office word) gives. When the office next to the name is a
+    whole title, only that one («هنأ خادم الحرمين الشريفين رئيس الجمهورية الإيطالية سيرجيو ماتاريلا»: the king's
+    title is not the president's); when it is «الملك» or «الأمير» alone («… الملك سلمان», «… ولي العهد الأمير محمد»),
+    the whole run and each office before it; when it is another office word alone, none («هنأ خادم الحرمين الشريفين
+    الرئيس سيرجيو ماتاريلا»: «الرئيس» opens the name of the king's guest). An office word alone before another («نائب», «مساعد») belongs to it."""
     stop = next((i for i, word in enumerate(words) if word in TITLE_STOPS), len(words))
     words = [word for word in words[:stop] if word not in HONORIFICS]
     units: list[list[str]] = []
@@ -183,16 +201,24 @@ def _titles(words: Sequence[str]) -> list[tuple[str, ...]]:
             units[-1].append(word)
         else:
             units.append([word])
-    titles = [tuple(words)] + [tuple(unit) for unit in units]
-    return list(dict.fromkeys(title for title in titles
-                              if len(title) >= MIN_TITLE_WORDS and not all(word in OFFICE_WORDS for word in title)))
+    if units and _full(units[-1]):
+        return [tuple(units[-1])]
+    if units and units[-1][-1] not in ROYAL_WORDS:
+        return []
+    return list(dict.fromkeys(title for title in [tuple(words)] + [tuple(unit) for unit in units] if _full(title)))
+
+
+def _full(title: Sequence[str]) -> bool:
+    """True when ``title`` has :data:`MIN_TITLE_WORDS` words or more and a word besides office words."""
+    return len(title) >= MIN_TITLE_WORDS and not all(word in OFFICE_WORDS for word in title)
 
 
 def _name_follows(text: str, tokens: Sequence[Token], end: int, person_starts: Sequence[int]) -> bool:
     """True when a PER mention starts within :data:`NAME_GAP` words after token ``end - 1``, with no punctuation
-    between («الرئيس الأمريكي السابق جورج بوش» is Bush, whoever else the document calls «الرئيس الأمريكي»)."""
+    between and no other title opened («الرئيس الأمريكي السابق جورج بوش» is Bush, whoever else the document calls
+    «الرئيس الأمريكي»)."""
     for index in range(end, min(end + NAME_GAP, len(tokens))):
-        if _punctuation_between(text, tokens[index - 1], tokens[index]):
+        if _punctuation_between(text, tokens[index - 1], tokens[index]) or opens_title(tokens[index].text):
             return False
         if _inside_any(person_starts, tokens[index].start, tokens[index].end):
             return True
@@ -206,11 +232,18 @@ def _clashes(start: int, stop: int, people: Sequence[tuple[int, int]], others: S
             or any(a < stop and start < b and not (start <= a and b <= stop) for a, b in others))
 
 
-def _title_continues(text: str, tokens: Sequence[Token], end: int) -> bool:
-    """True when a definite word follows token ``end - 1`` directly: the title goes on («وزير الخارجية الحالي»,
-    «وزير الخارجية الروسي») and is not the one matched."""
-    return (end < len(tokens) and tokens[end].text.startswith("ال")
-            and not _punctuation_between(text, tokens[end - 1], tokens[end]))
+def _title_continues(text: str, tokens: Sequence[Token], end: int, other_starts: Sequence[int]) -> bool:
+    """True when a definite adjective («ال…ي», «ال…ية») or a place or organisation follows token ``end - 1`` directly
+    (an object such as «العقوبات» does not): the title goes on
+    («وزير الخارجية الحالي», «وزير الخارجية الروسي», «رئيس جمهورية نيبال») and is not the one matched. Another
+    title opening there («خادم الحرمين الشريفين الرئيس …») does not continue it."""
+    if end >= len(tokens) or _punctuation_between(text, tokens[end - 1], tokens[end]):
+        return False
+    if opens_title(tokens[end].text):
+        return False
+    word = normalize(tokens[end].text)
+    adjective = len(word) > 4 and word.startswith("ال") and word.endswith(("ي", "يه"))
+    return adjective or _inside_any(other_starts, tokens[end].start, tokens[end].end)
 
 
 def _punctuation_between(text: str, left: Token, right: Token) -> bool:
