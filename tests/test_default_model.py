@@ -9,6 +9,7 @@ import pytest
 
 import nlpkit
 from nlpkit.analysis.analyzer import EMBEDDED_ROOT, TIERS
+from nlpkit.errors import InputError
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 INSTALLED = [tier for tier, folder in TIERS.items() if (folder / "nlpkit.json").is_file()]
@@ -90,3 +91,12 @@ def test_a_capital_speaks_as_its_state_and_a_title_as_its_person(default: nlpkit
     assert holders[1] == "الولايات المتحدة"
     assert holders[3] == "روسيا" and holders[4] is not None and "ظريف" in holders[4]
     assert {stance.holder for stance in doc.stances if stance.start == doc.sentences[1].start} <= {"الولايات المتحدة"}
+
+
+def test_sentence_holders_refuses_entities_of_another_text(default: nlpkit.Analyzer) -> None:
+    first = default("وقال الرئيس الروسي فلاديمير بوتين إن موسكو سترد.", tasks=("ner",))
+    with pytest.raises(InputError, match="not an entity of this text"):
+        default.sentence_holders("أعلنت اليابان فرض عقوبات على روسيا.", first.entities)
+    with pytest.raises(InputError):
+        default.sentence_holders(None, first.entities)
+    assert default.sentence_holders(first.text, first.entities) == ["فلاديمير بوتين"]

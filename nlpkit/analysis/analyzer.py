@@ -301,7 +301,18 @@ class Analyzer:
 
     def sentence_holders(self, text: str, entities: Sequence[Entity]) -> list[str | None]:
         """The holder of each sentence of ``text`` (:func:`~nlpkit.text.sentences.split_sentences`) as
-        :meth:`analyze` reports it, from the document's ``entities`` (a :class:`~nlpkit.results.Document`'s)."""
+        :meth:`analyze` reports it, from the document's ``entities`` (a :class:`~nlpkit.results.Document`'s), so a
+        NER-only run (``tasks=("ner",)``) can still say who speaks where.
+
+        Raises:
+            InputError: ``text`` is not a text, or an entity does not stand in it where its offsets say.
+        """
+        text = as_text(text)
+        misplaced = next((entity for entity in entities if not isinstance(entity, Entity)
+                          or text[entity.start:entity.end] != entity.text), None)
+        if misplaced is not None:
+            raise InputError(f"{misplaced!r} is not an entity of this text (its offsets must give its text); pass the "
+                             "entities of the Document that analyze() returned for the same text.")
         sentences = split_sentences(text)
         spans = [EntitySpan(entity.start, entity.end, entity.label, entity.score) for entity in entities]
         rebuilt, groups = build_entities(text, spans, self.states)
