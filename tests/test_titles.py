@@ -94,3 +94,22 @@ def test_expressed_is_a_speech_verb_only_with_about() -> None:
             "وبث التلفزيون المقابلة عبر قناة الجزيرة مساء أمس.")
     entities = [_mention(text, "عبد الفتاح السيسي"), _mention(text, "قناة الجزيرة", "ORG")]
     assert attribute_holders(text, split_sentences(text), entities) == ["عبد الفتاح السيسي", None]
+
+
+def test_the_person_named_after_an_organisation_in_their_title_speaks() -> None:
+    text = ("وأكد المتحدث باسم الجيش الليبي العقيد أحمد المسماري أن قطر حاولت إفساد المجتمع الليبي. "
+            "أعرب مبعوث الأمم المتحدة الخاص إلى سوريا ستيفان دي ميستورا عن قلقه العميق. "
+            "وأعلن الجيش الليبي أن قواته تقدمت.")
+    entities = [_mention(text, "الجيش الليبي", "ORG"), _mention(text, "أحمد المسماري"), _mention(text, "قطر", "LOC"),
+                _mention(text, "الأمم المتحدة", "ORG"), _mention(text, "سوريا", "LOC"), _mention(text, "ستيفان دي ميستورا"),
+                _mention(text, "الجيش الليبي", "ORG", occurrence=1)]
+    assert attribute_holders(text, split_sentences(text), entities) == ["أحمد المسماري", "ستيفان دي ميستورا",
+                                                                         "الجيش الليبي"]
+
+
+def test_an_outlet_spoken_to_is_not_the_speaker() -> None:
+    text = ("وقالت مصادر مطلعة لـ«الشرق الأوسط» إن الاتفاق جرى بين الطرفين. "
+            "وكشف مسؤولون أمريكيون لرويترز أن واشنطن تعمل لإبرام عقود.")
+    entities = [_mention(text, "الشرق الأوسط", "ORG"), _mention(text, "لرويترز", "ORG", canonical="رويترز"),
+                _mention(text, "واشنطن", "LOC")]
+    assert attribute_holders(text, split_sentences(text), entities) == [None, None]

@@ -119,6 +119,11 @@ is the one already speaking, and a person named after it is not."""
 EXPRESS_VERBS = frozenset(normalize(word) for word in ("عبر", "عبرت", "يعبر", "تعبر"))
 WITH_ABOUT = normalize("عن")
 EXPRESS_REACH = 10
+TITLE_HEADS = OFFICE_WORDS | frozenset(normalize_name(word) for word in (
+    "باسم", "مبعوث", "ممثل", "عضو", "مدير", "قائد", "أمين", "مشرف", "سكرتير", "منسق"))
+"""Words after which an organisation is part of a person's title («المتحدث باسم الجيش الليبي العقيد أحمد المسماري»,
+«مبعوث الأمم المتحدة الخاص إلى سوريا ستيفان دي ميستورا»)."""
+QUOTES = frozenset('"«“\'')
 ADDING_VERBS = frozenset("اضاف اضافت تابع تابعت".split())
 """Verbs that also mean "added / followed" («وأضاف فارغاس الهدف الثاني»): a speaker followed by a definite
 noun, the verb's object, is not speaking."""
@@ -261,16 +266,49 @@ def _verb_then_speaker(words: _Words) -> Entity | None:
             continue
         gap = 0
         for following in range(index + 1, len(words.tokens)):
-            if following in words.starts:
+            if following in words.starts and not _addressed(words, following, words.starts[following]):
                 speaker = words.starts[following]
                 if _strip_conjunction(form) in ADDING_VERBS and not _speech_follows(words, speaker):
                     break
-                return speaker
+                return _person_in_title(words, following, speaker) or speaker
             if words.forms[following] in STOP_WORDS or words.tokens[following].text in _HARD_STOPS:
                 break
             gap += _is_word(words.tokens[following]) and normalize_name(words.tokens[following].text) not in HONORIFICS
             if gap >= MAX_GAP:
                 break
+    return None
+
+
+def _addressed(words: _Words, first: int, entity: Entity) -> bool:
+    """True when ``entity`` (starting at token ``first``) is spoken to, not a speaker: «لـ» before it («قالت المصادر
+    لـ"الشرق الأوسط"»), or an outlet with «ل» attached («وكشف مسؤولون أمريكيون لرويترز»)."""
+    written = entity.text
+    if written.startswith("ل") and is_media(written[1:]):
+        return True
+    previous = first - 1
+    while previous >= 0 and words.tokens[previous].text in QUOTES:
+        previous -= 1
+    return previous >= 0 and words.tokens[previous].text == "لـ"
+
+
+def _person_in_title(words: _Words, first: int, speaker: Entity) -> Entity | None:
+    """The person named after an organisation or place that is part of their title («المتحدث باسم الجيش الليبي
+    العقيد أحمد المسماري», «مبعوث الأمم المتحدة الخاص إلى سوريا ستيفان دي ميستورا»): ``speaker`` (starting at token
+    ``first``) follows a :data:`TITLE_HEADS` word, and a PER starts within :data:`TITLE_WINDOW` words after it, before
+    «أن», «:» or a comma."""
+    if speaker.label == "PER" or first == 0:
+        return None
+    before = normalize_name(words.tokens[first - 1].text)
+    if before not in TITLE_HEADS and normalize_name(words.tokens[first - 1].text[1:]) not in TITLE_HEADS:
+        return None
+    last = _last_token(words, speaker)
+    for following in range(last + 1, min(last + 1 + TITLE_WINDOW, len(words.tokens))):
+        entity = words.starts.get(following)
+        if entity is not None and entity.label == "PER":
+            return entity
+        if (words.forms[following] in STOP_WORDS or words.tokens[following].text in _HARD_STOPS
+                or words.tokens[following].text in ",،"):
+            return None
     return None
 
 
