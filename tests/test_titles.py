@@ -113,3 +113,9 @@ def test_an_outlet_spoken_to_is_not_the_speaker() -> None:
     entities = [_mention(text, "الشرق الأوسط", "ORG"), _mention(text, "لرويترز", "ORG", canonical="رويترز"),
                 _mention(text, "واشنطن", "LOC")]
     assert attribute_holders(text, split_sentences(text), entities) == [None, None]
+
+
+def test_a_quoted_name_before_a_speech_verb_speaks() -> None:
+    text = "«هيومن رايتس ووتش» تدين استخدام إسرائيل القوة «غير المبررة» لاعتقال أطفال فلسطينيين"
+    entities = [_mention(text, "هيومن رايتس ووتش", "ORG"), _mention(text, "إسرائيل", "LOC")]
+    assert attribute_holders(text, split_sentences(text), entities) == ["هيومن رايتس ووتش"]

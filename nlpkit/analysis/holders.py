@@ -90,7 +90,8 @@ _ACTION_PRESENT = (
     "يفرض تفرض يجمد تجمد يحظر تحظر يمنع تمنع يطرد تطرد يسحب تسحب يعلق تعلق يلغي تلغي يوقف توقف يقطع تقطع "
     "يدعم تدعم يويد تويد يساند تساند يقدم تقدم يرسل ترسل يمنح تمنح يوقع توقع يبرم تبرم يتفق تتفق يستقبل تستقبل "
     "يزور تزور يلتقي تلتقي يبحث تبحث يناقش تناقش يهنئ تهنئ يشكر تشكر يثمن تثمن يوافق توافق يقرر تقرر "
-    "ينظم تنظم يطلق تطلق يبدا تبدا يتوسط تتوسط يجدد تجدد يتعهد تتعهد يطلب تطلب يهاجم تهاجم يعاقب تعاقب"
+    "ينظم تنظم يطلق تطلق يبدا تبدا يتوسط تتوسط يجدد تجدد يتعهد تتعهد يطلب تطلب يهاجم تهاجم يعاقب تعاقب "
+    "يخفض تخفض يرفع ترفع يقبل تقبل يصادق تصادق يقر تقر"
 )
 ACTION_VERBS = frozenset(
     [normalize(verb) for verb in _ACTION_PAST.split()] + [normalize(verb) + "ت" for verb in _ACTION_PAST.split()]
@@ -123,6 +124,7 @@ TITLE_HEADS = OFFICE_WORDS | frozenset(normalize_name(word) for word in (
     "باسم", "مبعوث", "ممثل", "عضو", "مدير", "قائد", "أمين", "مشرف", "سكرتير", "منسق"))
 """Words after which an organisation is part of a person's title («المتحدث باسم الجيش الليبي العقيد أحمد المسماري»,
 «مبعوث الأمم المتحدة الخاص إلى سوريا ستيفان دي ميستورا»)."""
+CLOSING_QUOTES = frozenset('"»”\'')
 QUOTES = frozenset('"«“\'')
 ADDING_VERBS = frozenset("اضاف اضافت تابع تابعت".split())
 """Verbs that also mean "added / followed" («وأضاف فارغاس الهدف الثاني»): a speaker followed by a definite
@@ -322,15 +324,19 @@ def _speech_follows(words: _Words, speaker: Entity) -> bool:
 
 
 def _speaker_then_verb(words: _Words) -> Entity | None:
-    """Rule 3: a speaker right before a speech verb (one word between at most, no punctuation)."""
+    """Rule 3: a speaker right before a speech verb (one word between at most, no punctuation but the quote marks
+    around a name: «"هيومن رايتس ووتش" تتهم …»)."""
     for index, form in enumerate(words.forms):
         if not is_speech_verb(form):
             continue
-        for before in (index - 1, index - 2):
-            if before < 0 or not _is_word(words.tokens[before]):
+        before = index - 1
+        while before >= 0 and words.tokens[before].text in CLOSING_QUOTES:
+            before -= 1
+        for candidate in (before, before - 1):
+            if candidate < 0 or not _is_word(words.tokens[candidate]):
                 break
-            if before in words.ends:
-                return words.ends[before]
+            if candidate in words.ends:
+                return words.ends[candidate]
     return None
 
 
