@@ -21,7 +21,8 @@ OFFICE_WORDS = frozenset(normalize_name(word) for word in (
     "ناطق", "نائب", "مستشار", "مستشارة", "خادم"))
 """Offices that make a person speak for a state named in their title («الرئيس الروسي», «رئيس وزراء اليابان»);
 «خادم» opens the Saudi king's title «خادم الحرمين الشريفين»."""
-TITLE_STOPS = frozenset(normalize_name(word) for word in ("في", "لدى", "إلى", "الى", "عن", "من", "مع", "باسم", "سابق", "سابقا"))
+TITLE_STOPS = frozenset(normalize_name(word)
+                        for word in ("في", "لدى", "إلى", "الى", "عن", "من", "مع", "باسم", "سابق", "سابقا"))
 """Words that end a title («السفير الروسي في طوكيو»: the ambassador is Russia's, not Japan's)."""
 TITLE_WINDOW = 5
 TITLE_SPAN = 8
@@ -74,16 +75,19 @@ def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
     object is the name); a bare «الملك» or «الأمير» before the name leaves the titles before it to the name
     («نائب خادم الحرمين الشريفين ولي العهد الأمير محمد بن نايف»). Elsewhere in the document
     the same title (compared by name key, so «الأمريكي»/«الأميركي» match), not followed by a name or by more of a
-    title, not overlapping a person or cutting through another entity, and not after another office word («نائب خادم الحرمين الشريفين» is not the king), becomes a
-    mention of that person. A title the document gives to two people names neither. A title is matched
-    whole: «وزير الخارجية السعودي» does not make «وزير الخارجية» said alone his (measured: it names the wrong
-    minister as often as the right one).
+    title, not overlapping a person or cutting through another entity, and not after another office word («نائب
+    خادم الحرمين الشريفين» is not the king), becomes a mention of that person. A title the document gives to two
+    people names neither. A title is matched whole: «وزير الخارجية السعودي» does not make «وزير الخارجية» said
+    alone his (measured: it names the wrong minister as often as the right one).
     """
     tokens = [token for token in tokenize(text) if any(char.isalnum() for char in token.text)]
     keys = [normalize_name(token.text) for token in tokens]
     people, defining = _people_by_title(text, tokens, keys, entities)
     if not people:
         return []
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for title, person in people.items():
+        by_first.setdefault(title[0], []).append((title, person))
     people_spans = [(entity.start, entity.end) for entity in entities if entity.label == "PER"]
     others = [(entity.start, entity.end) for entity in entities if entity.label != "PER"]
     other_starts = sorted(start for start, _ in others)
@@ -91,25 +95,28 @@ def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
     found: list[Entity] = []
     index = 0
     while index < len(tokens):
-        match = None if index in defining or (index and keys[index - 1] in OFFICE_WORDS) else _match(keys, index, people)
+        candidates = by_first.get(keys[index])
+        match = None if not candidates or index in defining or (index and keys[index - 1] in OFFICE_WORDS) \
+            else _match(keys, index, candidates)
         if match is None:
             index += 1
             continue
         end, person = match
         start, stop = tokens[index].start, tokens[end - 1].end
-        if (not _name_follows(text, tokens, end, person_starts) and not _title_continues(text, tokens, end, other_starts)
+        if (not _name_follows(text, tokens, end, person_starts)
+                and not _title_continues(text, tokens, end, other_starts)
                 and not _clashes(start, stop, people_spans, others)):
             found.append(Entity(text[start:stop], "PER", start, stop, 1.0, person))
         index = end
     return found
 
 
-def _match(keys: Sequence[str], index: int, people: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
-    """The first title of ``people`` that the words from ``index`` spell (courtesy words skipped, and taken into the
-    match when they follow it): the index after the match and the person, or ``None``."""
-    if keys[index] in HONORIFICS:
-        return None
-    for title, person in people.items():
+def _match(keys: Sequence[str], index: int, candidates: Sequence[tuple[tuple[str, ...], str]]
+           ) -> tuple[int, str] | None:
+    """The first of the ``(title, person)`` candidates (longest first) that the words from ``index`` spell (courtesy
+    words skipped, and taken into the match when they follow it): the index after the match and the person, or
+    ``None``."""
+    for title, person in candidates:
         position, matched = index, 0
         while position < len(keys) and matched < len(title):
             if keys[position] == title[matched]:
@@ -161,7 +168,8 @@ def _people_by_title(text: str, tokens: Sequence[Token], keys: Sequence[str], en
 def _covered_tokens(starts: Sequence[int], entities: Sequence[Entity]) -> set[int]:
     """Indices of the tokens (by their sorted ``starts``) that ``entities`` cover."""
     return {index for entity in entities
-            for index in range(max(0, bisect.bisect_right(starts, entity.start) - 1), bisect.bisect_left(starts, entity.end))}
+            for index in range(max(0, bisect.bisect_right(starts, entity.start) - 1),
+                               bisect.bisect_left(starts, entity.end))}
 
 
 def _title_start(text: str, tokens: Sequence[Token], keys: Sequence[str], first: int, named: set[int],
@@ -192,7 +200,8 @@ def _titles(words: Sequence[str]) -> list[tuple[str, ...]]:
     whole title, only that one («هنأ خادم الحرمين الشريفين رئيس الجمهورية الإيطالية سيرجيو ماتاريلا»: the king's
     title is not the president's); when it is «الملك» or «الأمير» alone («… الملك سلمان», «… ولي العهد الأمير محمد»),
     the whole run and each office before it; when it is another office word alone, none («هنأ خادم الحرمين الشريفين
-    الرئيس سيرجيو ماتاريلا»: «الرئيس» opens the name of the king's guest). An office word alone before another («نائب», «مساعد») belongs to it."""
+    الرئيس سيرجيو ماتاريلا»: «الرئيس» opens the name of the king's guest). An office word alone before another
+    («نائب», «مساعد») belongs to it."""
     stop = next((i for i, word in enumerate(words) if word in TITLE_STOPS), len(words))
     words = [word for word in words[:stop] if word not in HONORIFICS]
     units: list[list[str]] = []
