@@ -35,6 +35,7 @@ HONORIFICS = frozenset(normalize_name(word) for word in (
 it keeps: left out of title keys."""
 ROYAL_WORDS = frozenset(normalize_name(word) for word in ("الملك", "الأمير"))
 """Office words that go with the title before them («خادم الحرمين الشريفين الملك سلمان»)."""
+NEAR_SPANS = 8
 NAME_GAP = 4
 """Words after a title within which a name makes it that name's title, not a mention of its own."""
 MIN_TITLE_WORDS = 2
@@ -88,10 +89,10 @@ def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for title, person in people.items():
         by_first.setdefault(title[0], []).append((title, person))
-    people_spans = [(entity.start, entity.end) for entity in entities if entity.label == "PER"]
-    others = [(entity.start, entity.end) for entity in entities if entity.label != "PER"]
-    other_starts = sorted(start for start, _ in others)
-    person_starts = sorted(entity.start for entity in entities if entity.label == "PER")
+    others = sorted((entity.start, entity.end) for entity in entities if entity.label != "PER")
+    other_starts = [start for start, _ in others]
+    people_spans = sorted((entity.start, entity.end) for entity in entities if entity.label == "PER")
+    person_starts = [start for start, _ in people_spans]
     found: list[Entity] = []
     index = 0
     while index < len(tokens):
@@ -236,9 +237,16 @@ def _name_follows(text: str, tokens: Sequence[Token], end: int, person_starts: S
 
 def _clashes(start: int, stop: int, people: Sequence[tuple[int, int]], others: Sequence[tuple[int, int]]) -> bool:
     """True when ``start:stop`` overlaps a person's mention, or cuts through another entity (one that it holds
-    whole, «حزب القوات اللبنانية» in «رئيس حزب القوات اللبنانية», is part of the title)."""
-    return (any(a < stop and start < b for a, b in people)
-            or any(a < stop and start < b and not (start <= a and b <= stop) for a, b in others))
+    whole, «حزب القوات اللبنانية» in «رئيس حزب القوات اللبنانية», is part of the title). Both lists are sorted."""
+    return (any(a < stop and start < b for a, b in _near(people, start, stop))
+            or any(start < b and not (start <= a and b <= stop) for a, b in _near(others, start, stop)))
+
+
+def _near(spans: Sequence[tuple[int, int]], start: int, stop: int) -> Sequence[tuple[int, int]]:
+    """The sorted ``spans`` that may overlap ``start:stop``: those starting before ``stop``, from the last
+    :data:`NEAR_SPANS` that start before ``start`` on (mentions are short and rarely nest)."""
+    first = bisect.bisect_left(spans, (start, start))
+    return spans[max(0, first - NEAR_SPANS):bisect.bisect_left(spans, (stop, stop))]
 
 
 def _title_continues(text: str, tokens: Sequence[Token], end: int, other_starts: Sequence[int]) -> bool:
