@@ -43,6 +43,7 @@ from nlpkit.results import Entity
 from nlpkit.text.mentions import name_contains
 from nlpkit.text.normalize import normalize_name
 from nlpkit.text.sentences import split_sentences
+from training.articles import article_texts, news_stance_rows
 
 
 def same_holder(predicted: str | None, gold: str | None) -> bool:
@@ -136,14 +137,8 @@ def score_news(analyzer: Any, split: str) -> dict[str, Any]:
 
 def score_news_documents(analyzer: Any, split: str) -> dict[str, Any]:
     """Holder outcomes on the FAVOR/AGAINST pairs of a news_stance split, each read inside its whole article."""
-    from nlpkit.data.readers.news_stance import RELATIVE
-    from training.mine_stance import iter_documents
-
-    lines = read_text(PROJECT_ROOT / RELATIVE).splitlines()
-    rows = [row for row in map(json.loads, filter(str.strip, lines)) if row["split"] == split and row["label"] != "NONE"]
-    wanted = {row["doc_id"] for row in rows}
-    texts = {doc_id: text for corpus in sorted({doc_id.split(":")[0] for doc_id in wanted})
-             for doc_id, _, text in iter_documents(corpus, None, 1) if doc_id in wanted}
+    rows = [row for row in news_stance_rows(split) if row["label"] != "NONE"]
+    texts = article_texts(rows)
     order = sorted(texts)
     holders = {}
     for doc_id, doc in zip(order, analyzer.pipe([texts[doc_id] for doc_id in order], tasks=("ner",)), strict=True):
