@@ -73,10 +73,14 @@ def test_a_title_holds_an_organisation_and_stops_at_a_verb() -> None:
 
 
 def test_official_titles_still_read_the_state_an_official_serves() -> None:
-    text = "وقال الرئيس الروسي فلاديمير بوتين إن موسكو سترد. وقال خادم الحرمين الشريفين الملك سلمان إن المملكة ترحب."
-    entities = [_mention(text, "فلاديمير بوتين"), _mention(text, "الملك سلمان")]
+    text = ("وقال الرئيس الروسي فلاديمير بوتين إن موسكو سترد. وقال خادم الحرمين الشريفين الملك سلمان إن المملكة ترحب. "
+            "التقى الرئيس الأمريكي دونالد ترامب. وقال ظريف إن طهران سترد.")
+    entities = [_mention(text, "فلاديمير بوتين"), _mention(text, "الملك سلمان"), _mention(text, "دونالد ترامب"),
+                _mention(text, "ظريف", canonical="محمد جواد ظريف")]
+    # the words before «ظريف» are the end of another sentence and another person's title, not his
     assert official_titles(text, entities) == {"فلاديمير بوتين": frozenset({"روسي"}),
-                                               "الملك سلمان": frozenset({"حرمين", "شريفين"})}
+                                               "الملك سلمان": frozenset({"حرمين"}),
+                                               "دونالد ترامب": frozenset({"امريكي"})}
 
 
 def test_courtesy_words_do_not_push_the_speaker_out_of_reach() -> None:

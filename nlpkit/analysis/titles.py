@@ -46,23 +46,36 @@ def official_titles(text: str, entities: Sequence[Entity]) -> dict[str, frozense
     """PER canonical name → the name keys of the words after an office word in the titles of its mentions.
 
     «وقال الرئيس الروسي فلاديمير بوتين» gives «فلاديمير بوتين» → {«روسي»}; «رئيس وزراء اليابان فوميو كيشيدا»
-    gives {«وزراء», «يابان»}. Up to :data:`TITLE_WINDOW` words before the name are read, from the last office
-    word on, up to a :data:`TITLE_STOPS` word. :meth:`nlpkit.analysis.targets.Target.is_official` reads them:
-    an official's stance toward their own state is not asked, as the annotation guidelines label it NONE.
+    gives {«وزراء», «يابان»}. The title is read as :func:`title_mentions` reads it (back from the name over title
+    words, never across punctuation or another person's name), from its last office word on, up to a
+    :data:`TITLE_STOPS` word. :meth:`nlpkit.analysis.targets.Target.is_official` reads them: an official's stance
+    toward their own state is not asked, as the annotation guidelines label it NONE.
     """
+    tokens, keys, starts, named, in_names = _indexed(text, entities)
     titles: dict[str, set[str]] = {}
     for entity in entities:
-        if entity.label != "PER":
+        first = bisect.bisect_right(starts, entity.start) - 1
+        if entity.label != "PER" or first < 0:
             continue
-        words = [normalize_name(word) for word in text[max(0, entity.start - 120):entity.start].split()][-TITLE_WINDOW:]
-        office = max((i for i, word in enumerate(words) if word in OFFICE_WORDS), default=None)
+        office = _title_start(text, tokens, keys, first, named, in_names)
         if office is None:
             continue
-        after = words[office + 1:]
+        last = max(index for index in range(office, first) if keys[index] in OFFICE_WORDS)
+        after = [keys[index] for index in range(last + 1, first) if keys[index] not in HONORIFICS]
         stop = next((i for i, word in enumerate(after) if word in TITLE_STOPS), len(after))
         if after[:stop]:
             titles.setdefault(entity.canonical, set()).update(after[:stop])
     return {name: frozenset(words) for name, words in titles.items()}
+
+
+def _indexed(text: str, entities: Sequence[Entity]) -> tuple[list[Token], list[str], list[int], set[int], set[int]]:
+    """The word tokens of ``text``, their name keys and starts, and the tokens that persons and other entities
+    cover."""
+    tokens = [token for token in tokenize(text) if any(char.isalnum() for char in token.text)]
+    starts = [token.start for token in tokens]
+    named = _covered_tokens(starts, [entity for entity in entities if entity.label == "PER"])
+    in_names = _covered_tokens(starts, [entity for entity in entities if entity.label != "PER"])
+    return tokens, [normalize_name(token.text) for token in tokens], starts, named, in_names
 
 
 def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
@@ -81,9 +94,8 @@ def title_mentions(text: str, entities: Sequence[Entity]) -> list[Entity]:
     people names neither. A title is matched whole: «وزير الخارجية السعودي» does not make «وزير الخارجية» said
     alone his (measured: it names the wrong minister as often as the right one).
     """
-    tokens = [token for token in tokenize(text) if any(char.isalnum() for char in token.text)]
-    keys = [normalize_name(token.text) for token in tokens]
-    people, defining = _people_by_title(text, tokens, keys, entities)
+    tokens, keys, starts, named, in_names = _indexed(text, entities)
+    people, defining = _people_by_title(text, tokens, keys, starts, named, in_names, entities)
     if not people:
         return []
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -139,20 +151,16 @@ def opens_title(word: str) -> bool:
     return key in OFFICE_WORDS and key not in ROYAL_WORDS
 
 
-def _people_by_title(text: str, tokens: Sequence[Token], keys: Sequence[str], entities: Sequence[Entity]
-                     ) -> tuple[dict[tuple[str, ...], str], set[int]]:
+def _people_by_title(text: str, tokens: Sequence[Token], keys: Sequence[str], starts: Sequence[int], named: set[int],
+                     in_names: set[int], entities: Sequence[Entity]) -> tuple[dict[tuple[str, ...], str], set[int]]:
     """Title (name keys) → the one PER canonical name the document gives it (titles given to two people dropped),
     longer titles first so that a match takes the whole title; and the token indices of the titles that name
     someone where they stand."""
     owners: dict[tuple[str, ...], set[str]] = {}
     defining: set[int] = set()
-    starts = [token.start for token in tokens]
-    people = [entity for entity in entities if entity.label == "PER"]
-    named = _covered_tokens(starts, people)
-    in_names = _covered_tokens(starts, [entity for entity in entities if entity.label != "PER"])
-    for entity in people:
+    for entity in entities:
         first = bisect.bisect_right(starts, entity.start) - 1
-        if first < 0:
+        if entity.label != "PER" or first < 0:
             continue
         office = _title_start(text, tokens, keys, first, named, in_names)
         if office is None:
@@ -178,8 +186,8 @@ def _title_start(text: str, tokens: Sequence[Token], keys: Sequence[str], first:
     """Index of the office word that opens the title right before token ``first``, or ``None``.
 
     Read backwards over at most :data:`TITLE_SPAN` words that a title is made of: office words, courtesy words,
-    :data:`TITLE_STOPS`, definite words («الخارجية»), words of a place or organisation («البحرين», «حزب الله») and a
-    noun right after an office word («وزير خارجية»). A comma may stand before the name, nothing else; another
+    :data:`TITLE_STOPS`, definite words («الخارجية»), words of a place or organisation («البحرين», «حزب الله»), a
+    noun right after an office word («وزير خارجية») and a word right after a stop («السفير الروسي في طوكيو»). A comma may stand before the name, nothing else; another
     person's words end the title.
     """
     low = first
@@ -190,7 +198,8 @@ def _title_start(text: str, tokens: Sequence[Token], keys: Sequence[str], first:
         index = low - 1
         word = tokens[index].text
         if not (keys[index] in OFFICE_WORDS or keys[index] in HONORIFICS or keys[index] in TITLE_STOPS
-                or word.startswith("ال") or index in in_names or (index and keys[index - 1] in OFFICE_WORDS)):
+                or word.startswith("ال") or index in in_names
+                or (index and (keys[index - 1] in OFFICE_WORDS or keys[index - 1] in TITLE_STOPS))):
             break
         low = index
     return next((index for index in range(low, first) if keys[index] in OFFICE_WORDS), None)
