@@ -82,6 +82,12 @@ class _Work:
     pairs: Sequence[StancePair] = ()
 
 
+def _holders(text: str, sentences: Sequence[tuple[int, int]], entities: Sequence[Entity],
+             groups: Sequence[EntityGroup]) -> list[str | None]:
+    """Each sentence's holder by the rules, a capital named as the state its group folded into."""
+    return state_holders(attribute_holders(text, sentences, entities), entities, groups)
+
+
 class Analyzer:
     """Named entities and target-specific stance for Arabic news articles."""
 
@@ -283,8 +289,7 @@ class Analyzer:
             item.entities, groups = build_entities(item.text, drop_nisba(item.text, spans, self.places), self.states)
             if "stance" in tasks:
                 groups = self._fold_cities(item.text, item.entities, groups)
-                item.holders = state_holders(attribute_holders(item.text, item.sentences, item.entities), item.entities,
-                                             groups)
+                item.holders = _holders(item.text, item.sentences, item.entities, groups)
                 chosen = resolve_targets(groups, targets)
                 skip = self._boilerplate_sentences(item) if self.skip_boilerplate else ()
                 titles = official_titles(item.text, item.entities)
@@ -316,7 +321,7 @@ class Analyzer:
         sentences = split_sentences(text)
         spans = [EntitySpan(entity.start, entity.end, entity.label, entity.score) for entity in entities]
         rebuilt, groups = build_entities(text, spans, self.states)
-        return state_holders(attribute_holders(text, sentences, rebuilt), rebuilt, self._fold_cities(text, rebuilt, groups))
+        return _holders(text, sentences, rebuilt, self._fold_cities(text, rebuilt, groups))
 
     @staticmethod
     def _boilerplate_sentences(item: _Work) -> list[bool]:

@@ -10,7 +10,7 @@ document gave that title to, so that the holder rules can name who speaks.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from nlpkit.results import Entity
 from nlpkit.text.normalize import normalize, normalize_name
@@ -53,13 +53,7 @@ def official_titles(text: str, entities: Sequence[Entity]) -> dict[str, frozense
     """
     tokens, keys, starts, named, in_names = _indexed(text, entities)
     titles: dict[str, set[str]] = {}
-    for entity in entities:
-        first = bisect.bisect_right(starts, entity.start) - 1
-        if entity.label != "PER" or first < 0:
-            continue
-        office = _title_start(text, tokens, keys, first, named, in_names)
-        if office is None:
-            continue
+    for entity, office, first in _titled_people(text, tokens, keys, starts, named, in_names, entities):
         last = max(index for index in range(office, first) if keys[index] in OFFICE_WORDS)
         after = [keys[index] for index in range(last + 1, first) if keys[index] not in HONORIFICS]
         stop = next((i for i, word in enumerate(after) if word in TITLE_STOPS), len(after))
@@ -158,13 +152,7 @@ def _people_by_title(text: str, tokens: Sequence[Token], keys: Sequence[str], st
     someone where they stand."""
     owners: dict[tuple[str, ...], set[str]] = {}
     defining: set[int] = set()
-    for entity in entities:
-        first = bisect.bisect_right(starts, entity.start) - 1
-        if entity.label != "PER" or first < 0:
-            continue
-        office = _title_start(text, tokens, keys, first, named, in_names)
-        if office is None:
-            continue
+    for entity, office, first in _titled_people(text, tokens, keys, starts, named, in_names, entities):
         titles = _titles(keys[office:first])
         if titles:
             defining.update(range(office, first))
@@ -172,6 +160,19 @@ def _people_by_title(text: str, tokens: Sequence[Token], keys: Sequence[str], st
             owners.setdefault(title, set()).add(entity.canonical)
     unique = {title: next(iter(names)) for title, names in owners.items() if len(names) == 1}
     return dict(sorted(unique.items(), key=lambda item: -len(item[0]))), defining
+
+
+def _titled_people(text: str, tokens: Sequence[Token], keys: Sequence[str], starts: Sequence[int], named: set[int],
+                   in_names: set[int], entities: Sequence[Entity]) -> Iterator[tuple[Entity, int, int]]:
+    """Each PER mention with a title right before it: ``(mention, index of the title's first office word, index of
+    the mention's first token)`` (:func:`_title_start`)."""
+    for entity in entities:
+        first = bisect.bisect_right(starts, entity.start) - 1
+        if entity.label != "PER" or first < 0:
+            continue
+        office = _title_start(text, tokens, keys, first, named, in_names)
+        if office is not None:
+            yield entity, office, first
 
 
 def _covered_tokens(starts: Sequence[int], entities: Sequence[Entity]) -> set[int]:
