@@ -1,4 +1,5 @@
-"""Task ``mlm``: pretrain a compact BERT encoder from scratch with masked-language modelling.
+"""Task ``mlm``: masked-language modelling, from scratch (a compact BERT of ``model.architecture``) or
+continuing a saved encoder (``model.name_or_path``; task-adaptive pretraining of e5, ``configs/mlm_e5_tapt.yaml``).
 
 Text is tokenised once into fixed-length blocks (cached as a NumPy file next to the run, so a
 resumed run does not redo it). The loss is computed only on masked positions: the output
