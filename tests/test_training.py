@@ -483,6 +483,24 @@ def test_mlm_text_includes_labelled_sets(ner_jsonl: Path, tmp_path: Path) -> Non
     assert len(texts) == 2 + 108 and any("لافروف" in text for text in texts[2:])
 
 
+@pytest.mark.parametrize("keep", ["best", "last"])
+def test_keep_chooses_the_weights_the_run_folder_holds(keep: str, base_dir: Path, ner_jsonl: Path, tmp_path: Path) -> None:
+    from safetensors.torch import load_file
+
+    out = tmp_path / "ner"
+    assert train_main([str(CONFIGS / "ner_mini.yaml"), *FAST, *_set("model.name_or_path", base_dir), *_set("output_dir", out),
+                       *_set("data.train", f"[{{name: {ner_jsonl}}}]"), *_set("data.eval", f"[{{name: {ner_jsonl}}}]"),
+                       *_set("train.max_steps", 4), *_set("train.eval_steps", 2), *_set("train.save_total_limit", 3),
+                       *_set("train.learning_rate", 1e-6), *_set("train.keep", keep)]) == 0
+    # At this rate the predictions, and so the dev F1, do not change: a tie keeps the first checkpoint as the best,
+    # while the weights still move, so the best (step 2) and the last (step 4) checkpoints differ.
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["best_checkpoint"] == "checkpoint-2"
+    saved = load_file(out / "model.safetensors")
+    step = {name: load_file(out / "checkpoints" / f"checkpoint-{n}" / "model.safetensors") for n, name in ((2, "best"), (4, "last"))}
+    assert not all(np.array_equal(step["best"][name].numpy(), step["last"][name].numpy()) for name in saved)
+    assert all(np.array_equal(saved[name].numpy(), step[keep][name].numpy()) for name in saved)
+
+
 def test_fine_tuning_from_a_float16_checkpoint_trains_in_float32(base_dir: Path, ner_jsonl: Path, tmp_path: Path) -> None:
     import torch
     from transformers import AutoModelForMaskedLM, AutoModelForTokenClassification, AutoTokenizer

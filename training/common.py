@@ -92,7 +92,7 @@ def training_arguments(config: Config, *, has_eval: bool, metric: str | None = N
         disable_tqdm=not _interactive(),
     )
     if has_eval and metric:
-        args.update(load_best_model_at_end=True, metric_for_best_model=metric, greater_is_better=True)
+        args.update(load_best_model_at_end=t.keep == "best", metric_for_best_model=metric, greater_is_better=True)
     args.update(extra)
     return TrainingArguments(**args)
 

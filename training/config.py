@@ -126,6 +126,9 @@ class TrainConfig(_Section):
     bf16: bool = False
     best_on: Literal["first", "mean"] = Field(
         "first", description="Best checkpoint by the first eval set's metric, or by its mean over all eval sets.")
+    keep: Literal["best", "last"] = Field(
+        "best", description="Weights saved in output_dir at the end: the best checkpoint by best_on, restored, or the "
+        "last step's (what a rule that names the last checkpoint scores); metrics.json names the best either way.")
     dataloader_num_workers: int = Field(0, ge=0)
     group_by_length: bool = Field(
         False, description="Batch inputs of similar length together (less padding; faster on CPU).")
