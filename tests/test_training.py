@@ -496,7 +496,8 @@ def test_keep_chooses_the_weights_the_run_folder_holds(keep: str, base_dir: Path
     # while the weights still move, so the best (step 2) and the last (step 4) checkpoints differ.
     assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["best_checkpoint"] == "checkpoint-2"
     saved = load_file(out / "model.safetensors")
-    step = {name: load_file(out / "checkpoints" / f"checkpoint-{n}" / "model.safetensors") for n, name in ((2, "best"), (4, "last"))}
+    step = {keep_name: load_file(out / "checkpoints" / checkpoint / "model.safetensors")
+            for keep_name, checkpoint in (("best", "checkpoint-2"), ("last", "checkpoint-4"))}
     assert not all(np.array_equal(step["best"][name].numpy(), step["last"][name].numpy()) for name in saved)
     assert all(np.array_equal(saved[name].numpy(), step[keep][name].numpy()) for name in saved)
 
