@@ -17,7 +17,9 @@ counted apart (``unmatched``). A prediction is right when both are null, or when
 («لافروف» for «سيرغي لافروف», «الخارجية الروسية» for «وزارة الخارجية الروسية») or holds it as one
 («محمد بن سلمان بن عبدالعزيز» for «محمد بن سلمان»: the same person, named in full), office and courtesy words at the
 start left out of both («الملك سلمان بن عبد العزيز» is «سلمان بن عبدالعزيز آل سعود»), or when one is a fuller form of the
-other as the library groups names (:func:`nlpkit.analysis.canonical.extends_name`: «عادل بن أحمد الجبير» is «عادل الجبير»).
+other as the library groups names (:func:`nlpkit.analysis.canonical.extends_name`: «عادل بن أحمد الجبير» is «عادل الجبير»), or
+a spelling of it (:func:`nlpkit.analysis.canonical.same_name`: «مولود تشاوش اوغلو» is «مولود تشاووش أوغلو»; or the same
+letters spaced otherwise).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.analysis.assemble import build_entities
-from nlpkit.analysis.canonical import extends_name
+from nlpkit.analysis.canonical import extends_name, same_name
 from nlpkit.analysis.holders import attribute_holders
 from nlpkit.analysis.titles import HONORIFICS, OFFICE_WORDS
 from nlpkit.data.paths import PROJECT_ROOT
@@ -54,7 +56,8 @@ def same_holder(predicted: str | None, gold: str | None) -> bool:
     if name_contains(gold, predicted) or name_contains(predicted, gold):
         return True
     keys = normalize_name(predicted).split(), normalize_name(gold).split()
-    return extends_name(*keys) or extends_name(*reversed(keys))
+    return extends_name(*keys) or extends_name(*reversed(keys)) or same_name(*(" ".join(key) for key in keys)) \
+        or "".join(keys[0]) == "".join(keys[1])
 
 
 def _untitled(name: str) -> str:

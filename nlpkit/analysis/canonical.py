@@ -7,9 +7,9 @@ Mentions are grouped per entity type:
    is dropped, so «ولايات المتحدة» joins «الولايات المتحدة»).
 2. **Long-vowel spellings of a person.** Foreign names are transliterated with or without a long
    vowel («ترمب»/«ترامب», «بوتن»/«بوتين», «نتنياهو»/«نتانياهو»): PER keys whose words are equal
-   or differ by one ا or ي inside a word (:func:`vowel_variant`) form one group. و is not
-   dropped («محمد» is not «محمود») and the shorter word must have at least four letters
-   («حسن» is not «حسين»).
+   or differ by one ا or ي inside a word, or by a doubled و written once («تشاووش»/«تشاوش», «داوود»/«داود»;
+   :func:`vowel_variant`) form one group. A single و is not dropped («محمد» is not «محمود») and the shorter
+   word must have at least four letters («حسن» is not «حسين»).
 3. **Partial mentions.** A one-word PER mention (a surname, «لافروف») joins a longer PER
    group whose last word has the same key. A PER mention of several words joins a longer PER name that
    extends it (:func:`extends_name`): the same first and last words with middle names dropped
@@ -18,7 +18,9 @@ Mentions are grouped per entity type:
    ends (:func:`ends_with_family_name`: «بن حسين» → «الطاهر بن حسين»). An ORG mention joins a longer ORG group whose last
    words it equals («الخارجية الروسية» → «وزارة الخارجية الروسية»). When several groups fit,
    the one with the most mentions wins, ties going to the first mentioned.
-4. **Display form.** Among the group's mentions with the most words, surface forms are
+4. **Spacing.** Keys that differ only in their spaces join one group, of any type («شي جين بينغ»/«شي جينبينغ»,
+   «بيونغ يانغ»/«بيونغيانغ»).
+5. **Display form.** Among the group's mentions with the most words, surface forms are
    counted up to :func:`~nlpkit.text.normalize.normalize` (so ى/ي, hamza and ة/ه spellings
    count together); the most frequent form wins (ties: first occurrence), shown in its most
    frequent exact spelling (ties: first occurrence).
@@ -66,7 +68,7 @@ class EntityGroup:
         """True when ``name`` spells a mention of the group (up to :func:`normalize_name`; for PER also up to a
         long vowel, :func:`same_name`), or a PER member's surname."""
         key = normalize_name(name)
-        if key in self.keys:
+        if key in self.keys or key.replace(" ", "") in {other.replace(" ", "") for other in self.keys}:
             return True
         return self.label == "PER" and (any(same_name(other, key) for other in self.keys) or (
             len(key.split()) == 1 and any(same_name(other.split()[-1], key) for other in self.keys)))
@@ -122,12 +124,10 @@ def _group_one_type(mentions: Sequence[tuple[str, str]], indices: list[int], lab
         host = _host_key(key, by_key, label)
         if host is not None:
             parent[key] = host
+    _join_spacing_variants(by_key, parent)
     members: dict[str, list[int]] = {}
     for key, key_members in by_key.items():
-        root = key
-        while parent[root] != root:
-            root = parent[root]
-        members.setdefault(root, []).extend(key_members)
+        members.setdefault(_root(parent, key), []).extend(key_members)
     groups = []
     for root, group in members.items():
         keys = {normalize_name(mentions[i][0]) or mentions[i][0] for i in group}
@@ -137,6 +137,23 @@ def _group_one_type(mentions: Sequence[tuple[str, str]], indices: list[int], lab
         canonical = state if state is not None else display_form([mentions[i][0] for i in sorted(group)])
         groups.append(EntityGroup(label, canonical, tuple(sorted(group)), frozenset(keys)))
     return groups
+
+
+def _root(parent: dict[str, str], key: str) -> str:
+    """The key that ``key``'s group is filed under."""
+    while parent[key] != key:
+        key = parent[key]
+    return key
+
+
+def _join_spacing_variants(by_key: Mapping[str, list[int]], parent: dict[str, str]) -> None:
+    """Join the groups of keys that differ only in their spaces («شي جين بينغ»/«شي جينبينغ», «بيونغ يانغ»/«بيونغيانغ»)."""
+    first_of: dict[str, str] = {}
+    for key in by_key:
+        earlier = first_of.setdefault(key.replace(" ", ""), key)
+        root, earlier_root = _root(parent, key), _root(parent, earlier)
+        if root != earlier_root:
+            parent[root] = earlier_root
 
 
 def _host_key(key: str, by_key: dict[str, list[int]], label: str) -> str | None:
@@ -198,15 +215,22 @@ def _same_word(first: str, second: str) -> bool:
 
 
 def vowel_variant(first: str, second: str) -> bool:
-    """True when one word is the other with one ا or ي removed from inside it («ترامب» → «ترمب»).
+    """True when one word is the other with one ا or ي removed from inside it («ترامب» → «ترمب»), or with a
+    doubled و written once («تشاووش» → «تشاوش», «داوود» → «داود»).
 
     The shorter word needs at least :data:`MIN_VARIANT_LETTERS` letters, so short Arabic names that
-    differ by a long vowel («حسن»/«حسين», «عمر»/«عمار») stay apart.
+    differ by a long vowel («حسن»/«حسين», «عمر»/«عمار») stay apart. A single و is never dropped: «محمود» is
+    not «محمد».
     """
     short, long = sorted((first, second), key=len)
     if len(long) != len(short) + 1 or len(short) < MIN_VARIANT_LETTERS:
         return False
-    return any(long[i] in "اي" and long[:i] + long[i + 1:] == short for i in range(1, len(long) - 1))
+    return any(_droppable(long, i) and long[:i] + long[i + 1:] == short for i in range(1, len(long) - 1))
+
+
+def _droppable(word: str, index: int) -> bool:
+    """True when letter ``index`` of ``word`` may be left out of a spelling: ا, ي, or one و of a doubled و."""
+    return word[index] in "اي" or (word[index] == "و" and "و" in (word[index - 1], word[index + 1]))
 
 
 def same_name(first: str, second: str) -> bool:
