@@ -168,6 +168,19 @@ def test_source_and_preverbal_speaker_rules() -> None:
     assert attribute_holders(text, sentences, entities) == ["وكالة سبوتنيك", "وزارة الدفاع", "وزارة الدفاع"]
 
 
+def test_an_agency_that_is_not_an_outlet_speaks_and_an_outlet_passes_on_a_titled_speaker() -> None:
+    iaea, iran = "الوكالة الدولية للطاقة الذرية", "إيران"
+    text = f"وقالت {iaea} إن {iran} رفضت السماح للمفتشين بدخول الموقع."
+    entities = [Entity(name, label, text.index(name), text.index(name) + len(name), 1.0, name)
+                for name, label in ((iaea, "ORG"), (iran, "LOC"))]
+    assert attribute_holders(text, [(0, len(text))], entities) == [iaea]  # not read as a news agency that reports Iran
+    agency, minister = "وكالة شينخوا", "وانغ يي"
+    text = f"وذكرت {agency} أن وزير الخارجية الصيني {minister} أكد أن بكين ترفض العقوبات."
+    entities = [Entity(name, label, text.index(name), text.index(name) + len(name), 1.0, name)
+                for name, label in ((agency, "ORG"), (minister, "PER"))]
+    assert attribute_holders(text, [(0, len(text))], entities) == [minister]
+
+
 def test_government_bodies_speak_when_the_model_missed_them() -> None:
     text = ("وقال رئيس الوزراء الياباني فوميو كيشيدا إن طوكيو ستواصل العقوبات. "
             "من جانبها، قالت الخارجية الروسية إن الحوار غير ممكن. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import FixedNer
 
 from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places
-from nlpkit.analysis.media import apply_media_names, media_spans
+from nlpkit.analysis.media import apply_media_names, is_media, media_spans
 from nlpkit.models.ner import EntitySpan
 
 
@@ -43,3 +43,18 @@ def test_the_ruler_that_analyze_runs_applies_them() -> None:
     assert [(text[s.start:s.end], s.label) for s in ruled] == [("إن بي سي", "ORG"), ("طوكيو", "LOC")]
     plain = GazetteerRuler(model, cldr_places()).predict_many([(text, [(0, len(text))])])[0]
     assert [text[s.start:s.end] for s in plain] == ["بي سي", "طوكيو"]
+
+
+def test_radio_stations_are_whole_with_the_quote_they_open() -> None:
+    assert _names('في تصريح لمراسل الجوهرة "اف ام" اليوم') == ['الجوهرة "اف ام"']
+    assert _names('وقال لـ"الجوهرة أف أم". ثم بالجوهرة اف ام') == ["الجوهرة أف أم", "الجوهرة اف ام"]
+    assert is_media("موزاييك أف أم") and is_media('الجوهرة "اف ام"') and not is_media("الجوهرة")
+
+
+def test_agency_and_network_words_also_head_bodies_that_are_not_outlets() -> None:
+    for outlet, before in (("وكالة الأنباء السعودية", ""), ("وكالة تسنيم", ""), ("وكالة الصحافة الفرنسية", ""),
+                           ("شينخوا", "وكالة"), ("شبكة سي إن إن", ""), ("صحيفة الإندبندنت", "")):
+        assert is_media(outlet, before), outlet
+    for body, before in (("الوكالة الدولية للطاقة الذرية", ""), ("وكالة الاستخبارات المركزية", ""),
+                         ("الشبكة السورية لحقوق الإنسان", ""), ("الدولية للطاقة الذرية", "الوكالة")):
+        assert not is_media(body, before), body

@@ -458,7 +458,8 @@ def _joint(words: _Words, subject: Entity) -> bool:
 def _reported(words: _Words, speaker: Entity) -> Entity | None:
     """Rule 7: when ``speaker`` is an outlet that reports («ذكرت وكالة شينخوا أن بكين رحبت …», «نقلت وكالة
     تسنيم عن محمد علي جعفري …»), the party it reports: the PER/ORG after «عن», or the party opening the
-    reported clause after «أن/بأن» with a speech or event verb right after it. None when it reports no one.
+    reported clause after «أن/بأن» (a person may follow their title: «أن نائب رئيس المجلس فهمي حسين أكد») with a
+    speech or event verb right after it. None when it reports no one.
     """
     first = _first_token(words, speaker)
     if not is_media(speaker.text, words.tokens[first - 1].text if first else ""):
@@ -469,7 +470,7 @@ def _reported(words: _Words, speaker: Entity) -> Entity | None:
         if form == "عن":
             return words.starts.get(index + 1)
         if form in REPORT_LINKS:
-            party = words.starts.get(index + 1) or words.place_starts.get(index + 1)
+            party = words.starts.get(index + 1) or words.place_starts.get(index + 1) or _titled_person(words, index + 1)
             if party is None:
                 return None
             after = _last_token(words, party) + 1

@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from nlpkit.models.ner import EntitySpan
-from nlpkit.text.normalize import normalize_name
+from nlpkit.text.normalize import normalize, normalize_name
 from nlpkit.text.tokenize import PROCLITICS, tokenize
 
 Span = tuple[int, int]
@@ -25,6 +25,7 @@ MEDIA_NAMES = (
     "إم بي سي", "إل بي سي", "إيه إف بي", "يو إس إيه توداي", "سي إن إن ترك", "تي آر تي",
     "كيودو", "رويترز", "شينخوا", "إنترفاكس", "نوفوستي", "سبوتنيك", "يونهاب", "بلومبرغ", "بلومبيرغ",
     "فرانس برس", "أسوشيتد برس", "أسوشييتد برس", "الجزيرة نت",
+    "الجوهرة أف أم", "موزاييك أف أم", "شمس أف أم", "إكسبريس أف أم", "ديوان أف أم",
 )
 """Agencies and broadcasters as Arabic news writes them (hamza and ى/ي spellings match by
 :func:`normalize_name`; «إن»/«ان», «إتش»/«اتش» alike). Left out: names that are also places or words
@@ -33,6 +34,16 @@ SCORE = 1.0
 MEDIA_WORDS = frozenset(normalize_name(word) for word in (
     "وكالة", "وكالات", "صحيفة", "صحف", "قناة", "شبكة", "موقع", "تلفزيون", "إذاعة", "مجلة"))
 """Words that name an outlet («وكالة الأنباء الفلسطينية», «صحيفة الإندبندنت»)."""
+BODY_HEADS = frozenset(normalize_name(word) for word in ("وكالة", "وكالات", "شبكة"))
+"""Outlet words that also head other bodies: «الوكالة الدولية للطاقة الذرية», «وكالة الاستخبارات المركزية», «الشبكة
+السورية لحقوق الإنسان». After them a definite word or one with «ل» names such a body, unless a news word says
+otherwise (:data:`NEWS_WORDS`); a bare name («وكالة تسنيم», «شبكة سي إن إن») is an outlet."""
+NEWS_WORDS = frozenset(normalize_name(word) for word in (
+    "الأنباء", "أنباء", "للأنباء", "الصحافة", "الإعلام", "للإعلام", "الأناضول", "الرسمية"))
+"""Words that keep a :data:`BODY_HEADS` name an outlet («وكالة الأنباء السعودية», «وكالة الصحافة الفرنسية»)."""
+RADIO = (normalize_name("أف"), normalize_name("أم"))
+"""«أف أم» (FM) closing a name makes it a radio station («الجوهرة أف أم»)."""
+QUOTE_PAIRS = {'"': '"', "«": "»", "“": "”"}
 
 
 @lru_cache(maxsize=1)
@@ -42,11 +53,27 @@ def _name_keys() -> dict[tuple[str, ...], int]:
 
 
 def is_media(name: str, before: str = "") -> bool:
-    """True when ``name`` is an outlet: one of :data:`MEDIA_NAMES`, a name opening with a :data:`MEDIA_WORDS` word,
-    or one written right after such a word (``before``: the word before it, «وكالة» of «وكالة شينخوا»)."""
-    words = tuple(normalize_name(word) for word in name.split())
-    return bool(words) and (words in _name_keys() or words[0] in MEDIA_WORDS
-                            or (bool(before) and normalize_name(before) in MEDIA_WORDS))
+    """True when ``name`` is an outlet: one of :data:`MEDIA_NAMES`, a name closing with «أف أم», a name opening with a
+    :data:`MEDIA_WORDS` word, or one written right after such a word (``before``: the word before it, «وكالة» of
+    «وكالة شينخوا»). «وكالة», «شبكة» and their like also head other bodies (:data:`BODY_HEADS`)."""
+    written = name.split()
+    words = tuple(normalize_name(word) for word in written)
+    if not words:
+        return False
+    if words in _name_keys() or words[-2:] == RADIO:
+        return True
+    if words[0] in MEDIA_WORDS:
+        return words[0] not in BODY_HEADS or _names_outlet(written[1:], words[1:])
+    head = normalize_name(before) if before else ""
+    return head in MEDIA_WORDS and (head not in BODY_HEADS or _names_outlet(written, words))
+
+
+def _names_outlet(written: list[str], words: tuple[str, ...]) -> bool:
+    """True when the words after «وكالة»/«شبكة» name an outlet: a news word among them, or a bare name first."""
+    if any(word in NEWS_WORDS for word in words):
+        return True
+    first = normalize(written[0]).lstrip("\"«“'") if written else ""
+    return bool(first) and not first.startswith(("ال", "ل"))
 
 
 def _readings(word: str) -> list[tuple[int, str]]:
@@ -74,9 +101,19 @@ def media_spans(text: str, sentences: Sequence[Span]) -> list[Span]:
                 index += 1
                 continue
             width, cut = match
-            found.append((tokens[index].start + cut, tokens[index + width - 1].end))
+            found.append(_closed(text, tokens[index].start + cut, tokens[index + width - 1].end))
             index += width
     return found
+
+
+def _closed(text: str, start: int, end: int) -> Span:
+    """``(start, end)``, taking in the closing quote of a quote mark opened inside the name («الجوهرة "اف ام"»)."""
+    inside = text[start:end]
+    for opening, closing in QUOTE_PAIRS.items():
+        unclosed = inside.count(opening) - inside.count(closing) if opening != closing else inside.count(opening) % 2
+        if unclosed > 0 and text[end:end + 1] == closing:
+            return start, end + 1
+    return start, end
 
 
 def apply_media_names(spans: Sequence[EntitySpan], names: Sequence[Span]) -> list[EntitySpan]:

@@ -4,7 +4,9 @@
   least :data:`MIN_MENTIONS` times, the :data:`MAX_DEFAULT_TARGETS` most mentioned (ties: the
   first mentioned); when none is mentioned twice, the most mentioned ones anyway. A bare head
   word that the NER model cut from a name («جمهورية» of «جمهورية مصر العربية», «قناة» of «قناة
-  السويس»; :data:`nlpkit.text.lexicon.BARE_HEADS`) names no one and is never a default target.
+  السويس»; :data:`nlpkit.text.lexicon.BARE_HEADS`) names no one and is never a default target, and an outlet
+  that reports the news («وكالة شينخوا», «الجوهرة أف أم»; :func:`nlpkit.analysis.media.is_media`) is none either
+  (ask for it as a caller target).
 - **Caller targets** (strings) are matched against the canonical groups with
   :func:`~nlpkit.text.normalize.normalize_name` and keep the caller's spelling; a caller
   target replaces the default target of the same group.
@@ -21,6 +23,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from nlpkit.analysis.canonical import EntityGroup
+from nlpkit.analysis.media import is_media
 from nlpkit.results import Entity
 from nlpkit.text.mentions import is_nisba
 from nlpkit.text.lexicon import is_bare_head
@@ -76,7 +79,8 @@ class StancePair:
 
 def default_targets(groups: Sequence[EntityGroup]) -> list[Target]:
     """The document's main entities as targets (see the module docstring)."""
-    candidates = sorted((group for group in groups if group.label in TARGET_TYPES and not is_bare_head(group.canonical)),
+    candidates = sorted((group for group in groups if group.label in TARGET_TYPES and not is_bare_head(group.canonical)
+                         and not is_media(group.canonical)),
                         key=lambda group: (-len(group.members), group.members[0]))
     frequent = [group for group in candidates if len(group.members) >= MIN_MENTIONS]
     chosen = (frequent or candidates)[:MAX_DEFAULT_TARGETS]
