@@ -181,6 +181,22 @@ def test_an_agency_that_is_not_an_outlet_speaks_and_an_outlet_passes_on_a_titled
     assert attribute_holders(text, [(0, len(text))], entities) == [minister]
 
 
+def test_what_a_party_had_said_or_done_is_held_by_it() -> None:
+    cases = {
+        "وكان الحرس الثوري الإيراني قد اتهم واشنطن والرياض بالتورط في الاعتداءات.": "الحرس الثوري الإيراني",
+        "وكانت كوريا الجنوبية قد أعلنتا قرارهما بنشر بطارية ثاد.": "كوريا الجنوبية",  # a dual verb
+        "وكان وزير الدفاع الأمريكي آشتون كارتر قد أكد أن واشنطن لن تسمح لإيران.": "آشتون كارتر",
+        "وكانت إيران قد شهدت احتجاجات واسعة في طهران.": None,  # not a position verb
+        "وكان عدد من الجنود قد قتلوا قرب حلب.": None,  # no named subject
+    }
+    names = {"الحرس الثوري الإيراني": "ORG", "واشنطن": "LOC", "الرياض": "LOC", "كوريا الجنوبية": "LOC",
+             "آشتون كارتر": "PER", "إيران": "LOC", "طهران": "LOC", "حلب": "LOC"}
+    for text, holder in cases.items():
+        entities = [Entity(name, label, text.index(name), text.index(name) + len(name), 1.0, name)
+                    for name, label in names.items() if name in text]
+        assert attribute_holders(text, [(0, len(text))], entities) == [holder], text
+
+
 def test_government_bodies_speak_when_the_model_missed_them() -> None:
     text = ("وقال رئيس الوزراء الياباني فوميو كيشيدا إن طوكيو ستواصل العقوبات. "
             "من جانبها، قالت الخارجية الروسية إن الحوار غير ممكن. "

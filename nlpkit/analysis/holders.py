@@ -5,6 +5,8 @@ Rules, tried in this order on the words of a sentence (compared after
 
 1. **Headline colon.** The sentence opens with a PER/ORG entity followed by «:»
    («لافروف: روسيا والصين ...»).
+   **1b. Had said or done.** «(و)كان/كانت X قد + speech or event verb» at the opening («وكان الحرس الثوري
+   الإيراني قد اتهم واشنطن», «وكانت تركيا قد أعلنت»): X, a PER/ORG entity, a place or a titled person.
 2. **Verb, then speaker.** A speech or position verb (:data:`SPEECH_VERBS`, optionally with
    و/ف attached: «وذكرت») followed within :data:`MAX_GAP` words by a PER/ORG entity; titles
    between them are skipped because any word may stand between («أكد وزير الدفاع الروسى
@@ -111,6 +113,9 @@ MUTUAL_VERBS = frozenset(normalize(verb) + ending for verb in ("وقع", "ابر
 WITH = normalize("مع")
 HERE = normalize("هنا")
 """«هنأ» (congratulated) normalised: the same letters as the adverb «هنا» (here)."""
+WAS = frozenset(normalize(word) for word in ("كان", "كانت"))
+QAD = normalize("قد")
+"""«كان … قد + verb»: what a party had said or done (rule 1b)."""
 POSITION_VERBS = SPEECH_VERBS | ACTION_VERBS
 """Verbs after which the party opening a reported clause holds it (rule 7)."""
 
@@ -247,6 +252,32 @@ def _headline_colon(words: _Words) -> Entity | None:
         return None
     following = next((token for token in words.tokens if token.start >= entity.end), None)
     return entity if following is not None and following.text == ":" else None
+
+
+def _pluperfect(words: _Words) -> Entity | None:
+    """Rule 1b: «(و)كان/كانت X قد + verb» at the opening («وكان الحرس الثوري الإيراني قد اتهم واشنطن», «وكانت
+    تركيا قد أعلنت»): X, a PER/ORG entity, a place or a titled person, holds what it had said or done; the verb is a
+    speech or event verb, also in the dual or plural («قد أعلنتا»)."""
+    first = _clause_opening(words)
+    if first is None or _strip_conjunction(words.forms[first]) not in WAS:
+        return None
+    index = _next_word(words, first + 1)
+    if index is None:
+        return None
+    subject = words.starts.get(index) or words.place_starts.get(index) or _titled_person(words, index)
+    if subject is None:
+        return None
+    particle = _next_word(words, _last_token(words, subject) + 1)
+    if particle is None or words.forms[particle] != QAD:
+        return None
+    verb = _next_word(words, particle + 1)
+    return subject if verb is not None and _is_position_verb(words.forms[verb]) else None
+
+
+def _is_position_verb(form: str) -> bool:
+    """True when ``form`` is a speech or event verb (:data:`POSITION_VERBS`), also with a dual or plural ending."""
+    stems = (form, form[:-1] if form.endswith("ا") else "", form[:-2] if form.endswith("وا") else "")
+    return any(stem in POSITION_VERBS for stem in stems if stem)
 
 
 def _speech_at(words: _Words, index: int) -> bool:
@@ -554,7 +585,8 @@ def find_holder(text: str, sentence: tuple[int, int], entities: Sequence[Entity]
         sentence opens like a continuation (rule 6 applies when no holder was found).
     """
     words = _index_words(text, sentence, entities, names)
-    for rule in (_headline_colon, _verb_then_speaker, _speaker_then_verb, _source, _state_speaker, _actor_at_opening):
+    for rule in (_headline_colon, _pluperfect, _verb_then_speaker, _speaker_then_verb, _source, _state_speaker,
+                 _actor_at_opening):
         entity = rule(words)
         if entity is not None:
             entity = _reported(words, entity) or entity
