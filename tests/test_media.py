@@ -49,6 +49,8 @@ def test_radio_stations_are_whole_with_the_quote_they_open() -> None:
     assert _names('في تصريح لمراسل الجوهرة "اف ام" اليوم') == ['الجوهرة "اف ام"']
     assert _names('وقال لـ"الجوهرة أف أم". ثم بالجوهرة اف ام') == ["الجوهرة أف أم", "الجوهرة اف ام"]
     assert is_media("موزاييك أف أم") and is_media('الجوهرة "اف ام"') and not is_media("الجوهرة")
+    assert _names("وقال لشبكة سكاي نيوز عربية إن") == ["سكاي نيوز عربية"] and is_media("بغداد اليوم نيوز")
+    assert not is_media("نيوز")
 
 
 def test_agency_and_network_words_also_head_bodies_that_are_not_outlets() -> None:

@@ -26,6 +26,8 @@ MEDIA_NAMES = (
     "كيودو", "رويترز", "شينخوا", "إنترفاكس", "نوفوستي", "سبوتنيك", "يونهاب", "بلومبرغ", "بلومبيرغ",
     "فرانس برس", "أسوشيتد برس", "أسوشييتد برس", "الجزيرة نت",
     "الجوهرة أف أم", "موزاييك أف أم", "شمس أف أم", "إكسبريس أف أم", "ديوان أف أم",
+    "سكاي نيوز", "سكاي نيوز عربية", "فوكس نيوز", "عرب نيوز", "شفق نيوز", "السومرية نيوز", "يورونيوز",
+    "واس", "سانا", "إرنا",
 )
 """Agencies and broadcasters as Arabic news writes them (hamza and ى/ي spellings match by
 :func:`normalize_name`; «إن»/«ان», «إتش»/«اتش» alike). Left out: names that are also places or words
@@ -43,6 +45,8 @@ NEWS_WORDS = frozenset(normalize_name(word) for word in (
 """Words that keep a :data:`BODY_HEADS` name an outlet («وكالة الأنباء السعودية», «وكالة الصحافة الفرنسية»)."""
 RADIO = (normalize_name("أف"), normalize_name("أم"))
 """«أف أم» (FM) closing a name makes it a radio station («الجوهرة أف أم»)."""
+NEWS = normalize_name("نيوز")
+"""«نيوز» (News) closing a name of two words or more makes it an outlet («شفق نيوز»)."""
 QUOTE_PAIRS = {'"': '"', "«": "»", "“": "”"}
 
 
@@ -53,14 +57,14 @@ def _name_keys() -> dict[tuple[str, ...], int]:
 
 
 def is_media(name: str, before: str = "") -> bool:
-    """True when ``name`` is an outlet: one of :data:`MEDIA_NAMES`, a name closing with «أف أم», a name opening with a
+    """True when ``name`` is an outlet: one of :data:`MEDIA_NAMES`, a name closing with «أف أم» or «نيوز», a name opening with a
     :data:`MEDIA_WORDS` word, or one written right after such a word (``before``: the word before it, «وكالة» of
     «وكالة شينخوا»). «وكالة», «شبكة» and their like also head other bodies (:data:`BODY_HEADS`)."""
     written = name.split()
     words = tuple(normalize_name(word) for word in written)
     if not words:
         return False
-    if words in _name_keys() or words[-2:] == RADIO:
+    if words in _name_keys() or words[-2:] == RADIO or (len(words) > 1 and words[-1] == NEWS):
         return True
     if words[0] in MEDIA_WORDS:
         return words[0] not in BODY_HEADS or _names_outlet(written[1:], words[1:])
