@@ -14,7 +14,7 @@ from conftest import THREADS, read_seed, seed_annotations, seed_paths
 
 import nlpkit
 from nlpkit.analysis.analyzer import Analyzer
-from nlpkit.analysis.assemble import build_entities, majority_label
+from nlpkit.analysis.assemble import majority_label
 from nlpkit.analysis.canonical import canonical_names, group_entities
 from nlpkit.analysis.holders import attribute_holders
 from nlpkit.analysis.targets import default_targets, resolve_targets, stance_pairs
@@ -66,25 +66,6 @@ def test_transliteration_variants_share_one_canonical() -> None:
                              ("سيرجى شويجو", "PER"), ("سيرغي شويغو", "PER"), ("شويغو", "PER")])
     assert len(set(names[:3])) == 1 and len(set(names[3:])) == 1 and names[0] != names[3]
     assert names[0] in ("سيرجى لافروف", "سيرغي لافروف") and names[3] in ("سيرجى شويجو", "سيرغي شويغو")
-
-
-def test_a_proclitic_the_document_shows_bare_is_cut_from_the_span() -> None:
-    text = "قال كلايف كريستيان إن الشركة نمت. وأضاف وكلايف كريستيان أن لسبكيم خططا، وسبكيم تتوسع. ووليد جنبلاط زار."
-
-    def span(written: str, label: str, after: int = 0) -> EntitySpan:
-        start = text.index(written, after)
-        return EntitySpan(start, start + len(written), label, 0.9)
-
-    spans = [span("كلايف كريستيان", "PER"), span("وكلايف كريستيان", "PER"), span("لسبكيم", "ORG"),
-             span("سبكيم", "ORG", text.index("وسبكيم")), span("ووليد جنبلاط", "PER")]
-    entities, _ = build_entities(text, spans)
-    assert [(e.text, text[e.start:e.end] == e.text) for e in entities] == [
-        ("كلايف كريستيان", True), ("كلايف كريستيان", True), ("سبكيم", True), ("سبكيم", True), ("ووليد جنبلاط", True)]
-    assert entities[1].start == text.index("وكلايف") + 1 and entities[0].canonical == entities[1].canonical
-    # a one-word person may be another person: «كريم» and «ريم» stay two people
-    text = "وقالت ريم إن كريم سافر."
-    entities, _ = build_entities(text, [span("ريم", "PER"), span("كريم", "PER")])
-    assert [e.text for e in entities] == ["ريم", "كريم"]
 
 
 def test_canonical_groups_on_annotated_seed_000() -> None:

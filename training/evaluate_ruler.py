@@ -7,7 +7,9 @@ document (one sentence a line, the gold sentence boundaries kept), so that a mod
 sentences as context reads them as ``analyze()`` reads an article's. It is run through ``NerModel`` (which
 trims clitics and punctuation from spans) with and without :class:`GazetteerRuler`, and the
 predicted character spans are mapped back to word tags (a word overlapping a span takes its
-type) for seqeval. This measures what ``analyze()`` returns, not the raw token classifier.
+type) for seqeval, after the document-level passes that ``analyze()`` runs on a document's spans
+(:func:`nlpkit.analysis.document_names.document_spans`; the split is one document). This measures what
+``analyze()`` returns, not the raw token classifier.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nlpkit.analysis.document_names import document_spans
 from nlpkit.analysis.gazetteer import GazetteerRuler
 from nlpkit.models.ensemble import load_ner
 from nlpkit.models.ner import EntitySpan
@@ -73,7 +76,7 @@ def as_document(dataset: Any) -> tuple[str, list[tuple[int, int]], list[list[tup
 def predicted_tags(predictor: Any, dataset: Any) -> list[list[str]]:
     """Word tags of ``predictor``'s character spans on each gold sentence, the split read as one document."""
     text, sentences, words = as_document(dataset)
-    spans = predictor.predict_many([(text, sentences)])[0]
+    spans = document_spans(text, predictor.predict_many([(text, sentences)])[0])
     starts = [start for start, _ in sentences]
     by_sentence: list[list[EntitySpan]] = [[] for _ in sentences]
     for span in spans:

@@ -9,28 +9,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 from nlpkit.analysis.canonical import EntityGroup, group_entities
+from nlpkit.analysis.document_names import document_spans
 from nlpkit.models.ner import EntitySpan
 from nlpkit.results import Entity, Stance, SummaryRow
-from nlpkit.text.normalize import normalize_name
-from nlpkit.text.tokenize import PROCLITICS
 
 SCORE_DECIMALS = 4
-MIN_STEM_LETTERS = 3
 
 
 def build_entities(text: str, spans: Sequence[EntitySpan], states: Mapping[str, str] | None = None
                    ) -> tuple[tuple[Entity, ...], list[EntityGroup]]:
     """Entities of ``text`` sorted by offsets, with canonical names (``states``: see
-    :func:`~nlpkit.analysis.canonical.group_entities`), and their groups. A proclitic the document shows is not
-    part of the name is left out first (:func:`drop_seen_proclitics`).
+    :func:`~nlpkit.analysis.canonical.group_entities`), and their groups. The spans are first read against the
+    rest of the document (:func:`~nlpkit.analysis.document_names.document_spans`).
 
     Returns:
         ``(entities, groups)``; group members index ``entities``.
     """
-    ordered = sorted(drop_seen_proclitics(text, spans), key=lambda span: (span.start, span.end, span.label))
+    ordered = sorted(document_spans(text, spans), key=lambda span: (span.start, span.end, span.label))
     groups = group_entities([(text[span.start : span.end], span.label) for span in ordered], states)
     canonical = [""] * len(ordered)
     for group in groups:
@@ -41,34 +38,6 @@ def build_entities(text: str, spans: Sequence[EntitySpan], states: Mapping[str, 
         for span, name in zip(ordered, canonical, strict=True)
     )
     return entities, groups
-
-
-def drop_seen_proclitics(text: str, spans: Sequence[EntitySpan]) -> list[EntitySpan]:
-    """``spans``, each without the proclitic that opens it («و», «ل», «ب» …) when the document also names the same
-    entity, of the same type, without it («وكلايف كريستيان» beside «كلايف كريستيان», «لسبكيم» beside «سبكيم»).
-
-    Span trimming keeps a proclitic unless the rest is a known stem or has a safe shape, since names open with
-    those letters too («وليد», «بشار»); a bare mention of the same name in the same document shows where it
-    starts. At least :data:`MIN_STEM_LETTERS` letters must remain, and a person needs two words or more: one-word
-    first names may be two people («كريم» and «ريم», «بسام» and «سام»).
-    """
-    bare = {(span.label, normalize_name(text[span.start : span.end])) for span in spans}
-    kept = []
-    for span in spans:
-        written = text[span.start : span.end]
-        cut = 0 if span.label == "PER" and len(written.split()) < 2 else _seen_proclitic(written, span.label, bare)
-        kept.append(replace(span, start=span.start + cut) if cut else span)
-    return kept
-
-
-def _seen_proclitic(written: str, label: str, bare: set[tuple[str, str]]) -> int:
-    """Length of the proclitic opening ``written`` whose rest is, by name key, a mention of type ``label`` in ``bare``."""
-    for prefix in PROCLITICS:
-        rest = written[len(prefix) :]
-        if written.startswith(prefix) and sum(char.isalpha() for char in rest) >= MIN_STEM_LETTERS \
-                and (label, normalize_name(rest)) in bare:
-            return len(prefix)
-    return 0
 
 
 def build_stance(sentence: tuple[int, int], index: int, target: str, label: str, score: float,
