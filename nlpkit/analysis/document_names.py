@@ -4,8 +4,7 @@ starts and ends.
 - :func:`drop_seen_proclitics`: a proclitic («و», «ل», «ب» …) that opens a span is cut when the document also
   names the entity, with the same type, without it.
 - :func:`complete_seen_names`: a span that the model cut short is extended when the words right after it complete
-  a longer name of the same type that the document writes elsewhere («بوكو» + «حرام»), or the words right before it
-  open one («رياك» + «مشار»).
+  a longer name of the same type that the document writes elsewhere («بوكو» + «حرام», «رياك» + «مشار»).
 
 Both run in :func:`document_spans`, which :func:`nlpkit.analysis.assemble.build_entities` (what ``analyze()``
 returns) and :mod:`training.evaluate_ruler` (what the NER scores measure) apply to a document's spans.
@@ -18,7 +17,7 @@ from dataclasses import replace
 
 from nlpkit.models.ner import EntitySpan
 from nlpkit.text.normalize import normalize_name
-from nlpkit.text.tokenize import PROCLITICS, Token, tokenize
+from nlpkit.text.tokenize import PROCLITICS, tokenize
 
 MIN_STEM_LETTERS = 3
 LOOKAHEAD_CHARS = 160
@@ -60,8 +59,7 @@ def _seen_proclitic(written: str, label: str, bare: set[tuple[str, str]]) -> int
 
 def complete_seen_names(text: str, spans: Sequence[EntitySpan]) -> list[EntitySpan]:
     """``spans``, sorted, each extended over the words right after it when they complete a longer name of the same
-    type written elsewhere in the document («بوكو» followed by «حرام» where «بوكو حرام» is a mention too), then over
-    the words right before it that open one («رياك» before «مشار» where «رياك مشار» is a mention).
+    type written elsewhere in the document («بوكو» followed by «حرام» where «بوكو حرام» is a mention too).
 
     Only words follow, with nothing but spaces between them (punctuation or a line break stops the search); the
     longest such name wins. Spans lying wholly inside the extension are absorbed; a span reaching past it stops the extension.
@@ -81,44 +79,7 @@ def complete_seen_names(text: str, spans: Sequence[EntitySpan]) -> list[EntitySp
         if end is not None and all(other.end <= end or other.start >= end for other in ordered[index + 1 :]):
             span, reach = replace(span, end=end), end
         kept.append(span)
-    return _completed_backwards(text, kept, names)
-
-
-def _completed_backwards(text: str, spans: Sequence[EntitySpan], names: dict[str, set[tuple[str, ...]]]
-                         ) -> list[EntitySpan]:
-    """``spans`` (sorted), each extended over the words right before it that open a longer name of its type."""
-    kept: list[EntitySpan] = []
-    for span in spans:
-        start = _completed_start(text, span, names.get(span.label, set()))
-        if start is not None and all(other.start >= start for other in kept if other.end > start):
-            kept = [other for other in kept if other.end <= start]
-            span = replace(span, start=start)
-        kept.append(span)
     return kept
-
-
-def _completed_start(text: str, span: EntitySpan, names: set[tuple[str, ...]]) -> int | None:
-    """Start offset of the longest of ``names`` that ends with ``span``'s words and whose head precedes it, if any."""
-    key = tuple(normalize_name(text[span.start : span.end]).split())
-    longer = [name for name in names if len(name) > len(key) and name[-len(key) :] == key] if key else []
-    if not longer:
-        return None
-    window = max(0, span.start - LOOKAHEAD_CHARS)
-    preceding: list[Token] = []
-    following = span.start
-    for token in reversed(tokenize(text[window : span.start], offset=window)):
-        if not any(char.isalnum() for char in token.text) or "\n" in text[token.end : following]:
-            break
-        preceding.insert(0, token)
-        following = token.start
-    best = None
-    for name in longer:
-        head = name[: len(name) - len(key)]
-        words = preceding[len(preceding) - len(head) :] if len(head) <= len(preceding) else []
-        if words and tuple(normalize_name(token.text) for token in words) == head:
-            if best is None or words[0].start < best:
-                best = words[0].start
-    return best
 
 
 def _completed_end(text: str, span: EntitySpan, names: set[tuple[str, ...]]) -> int | None:
