@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.analysis.assemble import build_entities
-from nlpkit.analysis.canonical import extends_name, same_name
+from nlpkit.analysis.canonical import extends_name, same_name, unspaced
 from nlpkit.analysis.holders import attribute_holders
 from nlpkit.analysis.titles import HONORIFICS, OFFICE_WORDS
 from nlpkit.data.paths import PROJECT_ROOT
@@ -56,8 +56,9 @@ def same_holder(predicted: str | None, gold: str | None) -> bool:
     if name_contains(gold, predicted) or name_contains(predicted, gold):
         return True
     keys = normalize_name(predicted).split(), normalize_name(gold).split()
-    return extends_name(*keys) or extends_name(*reversed(keys)) or same_name(*(" ".join(key) for key in keys)) \
-        or "".join(keys[0]) == "".join(keys[1])
+    first, second = (" ".join(key) for key in keys)
+    return extends_name(*keys) or extends_name(*reversed(keys)) or same_name(first, second) \
+        or unspaced(first) == unspaced(second)
 
 
 def _untitled(name: str) -> str:

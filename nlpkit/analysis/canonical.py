@@ -68,7 +68,7 @@ class EntityGroup:
         """True when ``name`` spells a mention of the group (up to :func:`normalize_name`; for PER also up to a
         long vowel, :func:`same_name`), or a PER member's surname."""
         key = normalize_name(name)
-        if key in self.keys or key.replace(" ", "") in {other.replace(" ", "") for other in self.keys}:
+        if key in self.keys or any(unspaced(other) == unspaced(key) for other in self.keys):
             return True
         return self.label == "PER" and (any(same_name(other, key) for other in self.keys) or (
             len(key.split()) == 1 and any(same_name(other.split()[-1], key) for other in self.keys)))
@@ -150,10 +150,15 @@ def _join_spacing_variants(by_key: Mapping[str, list[int]], parent: dict[str, st
     """Join the groups of keys that differ only in their spaces («شي جين بينغ»/«شي جينبينغ», «بيونغ يانغ»/«بيونغيانغ»)."""
     first_of: dict[str, str] = {}
     for key in by_key:
-        earlier = first_of.setdefault(key.replace(" ", ""), key)
+        earlier = first_of.setdefault(unspaced(key), key)
         root, earlier_root = _root(parent, key), _root(parent, earlier)
         if root != earlier_root:
             parent[root] = earlier_root
+
+
+def unspaced(key: str) -> str:
+    """A name key without its spaces: keys equal this way are one name spaced otherwise («شي جين بينغ»/«شي جينبينغ»)."""
+    return key.replace(" ", "")
 
 
 def _host_key(key: str, by_key: dict[str, list[int]], label: str) -> str | None:
