@@ -9,7 +9,8 @@ Mentions are grouped per entity type:
    vowel («ترمب»/«ترامب», «بوتن»/«بوتين», «نتنياهو»/«نتانياهو»): PER keys whose words are equal
    or differ by one ا or ي inside a word, or by a doubled و written once («تشاووش»/«تشاوش», «داوود»/«داود»;
    :func:`vowel_variant`) form one group. A single و is not dropped («محمد» is not «محمود») and the shorter
-   word must have at least four letters («حسن» is not «حسين»).
+   word must have at least four letters («حسن» is not «حسين»). A foreign name's final sibilant is written
+   س, ش or ز («غوتيريس»/«غوتيريش», «شولتس»/«شولتز»; :func:`sibilant_variant`), in words of five letters or more.
 3. **Partial mentions.** A one-word PER mention (a surname, «لافروف») joins a longer PER
    group whose last word has the same key. A PER mention of several words joins a longer PER name that
    extends it (:func:`extends_name`): the same first and last words with middle names dropped
@@ -40,6 +41,10 @@ from nlpkit.text.normalize import normalize, normalize_name
 
 MIN_VARIANT_LETTERS = 4
 """Letters the shorter word of a long-vowel spelling pair needs (:func:`vowel_variant`)."""
+FINAL_SIBILANTS = "سشز"
+"""Final letters that transliterate one foreign sibilant («غوتيريس»/«غوتيريش», «شولتس»/«شولتز»)."""
+MIN_SIBILANT_LETTERS = 5
+"""Letters a word needs before its final sibilant may vary (:func:`sibilant_variant`): «لويس» is not «لويز»."""
 LINEAGE_WORDS = frozenset({"بن", "ابن", "بنت", "ال"})
 """Name keys that continue a person's name with more lineage («بن», «بنت», «آل» keyed as «ال»)."""
 FAMILY_PREFIXES = frozenset({"بن", "ابن", "ال", "ابو"})
@@ -114,7 +119,7 @@ def _group_one_type(mentions: Sequence[tuple[str, str]], indices: list[int], lab
         roots: dict[tuple[tuple[str, str], ...], list[str]] = {}
         for key in by_key:
             # a long vowel is dropped only inside a word, so spellings of one name share each word's ends
-            bucket = roots.setdefault(tuple((word[0], word[-1]) for word in key.split()), [])
+            bucket = roots.setdefault(tuple((word[0], _final_letter(word)) for word in key.split()), [])
             earlier = next((root for root in bucket if same_name(root, key)), None)
             if earlier is None:
                 bucket.append(key)
@@ -215,8 +220,22 @@ def ends_with_family_name(longer: Sequence[str], shorter: Sequence[str]) -> bool
 
 
 def _same_word(first: str, second: str) -> bool:
-    """True when two name-key words are equal up to a long vowel."""
-    return first == second or vowel_variant(first, second)
+    """True when two name-key words are equal up to a long vowel or a final sibilant."""
+    return first == second or vowel_variant(first, second) or sibilant_variant(first, second)
+
+
+def sibilant_variant(first: str, second: str) -> bool:
+    """True when two words of at least :data:`MIN_SIBILANT_LETTERS` letters differ only in a final س, ش or ز
+    («غوتيريس»/«غوتيريش», «سواريس»/«سواريز»), the transliterations of one foreign sibilant."""
+    return (len(first) == len(second) >= MIN_SIBILANT_LETTERS and first[:-1] == second[:-1] and first != second
+            and first[-1] in FINAL_SIBILANTS and second[-1] in FINAL_SIBILANTS)
+
+
+def _final_letter(word: str) -> str:
+    """A word's last letter, with the final sibilants of :func:`sibilant_variant` as one."""
+    if len(word) >= MIN_SIBILANT_LETTERS and word[-1] in FINAL_SIBILANTS:
+        return FINAL_SIBILANTS[0]
+    return word[-1]
 
 
 def vowel_variant(first: str, second: str) -> bool:
@@ -239,7 +258,7 @@ def _droppable(word: str, index: int) -> bool:
 
 
 def same_name(first: str, second: str) -> bool:
-    """True when two name keys have the same words up to :func:`vowel_variant`."""
+    """True when two name keys have the same words up to :func:`vowel_variant` and :func:`sibilant_variant`."""
     words, others = first.split(), second.split()
     return len(words) == len(others) and all(_same_word(a, b) for a, b in zip(words, others, strict=True))
 
