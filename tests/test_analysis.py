@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from conftest import THREADS, read_seed, seed_annotations, seed_paths
+from conftest import THREADS, FixedNer, read_seed, seed_annotations, seed_paths
 
 import nlpkit
 from nlpkit.analysis.analyzer import Analyzer
@@ -339,6 +339,26 @@ def test_a_bare_head_word_cut_from_a_name_is_not_a_default_target() -> None:
                 ("الوزارة", "ORG"), ("الوزارة", "ORG")]
     names = [target.name for target in default_targets(group_entities(mentions))]
     assert names == ["مصر", "الوزارة"]
+
+
+def test_a_name_the_document_writes_as_an_outlet_is_not_a_default_target() -> None:
+    mentions = [("الشرق الأوسط", "ORG"), ("إيران", "LOC"), ("الشرق الأوسط", "ORG"), ("إيران", "LOC")]
+    assert [t.name for t in default_targets(group_entities(mentions))] == ["الشرق الأوسط", "إيران"]
+    assert [t.name for t in default_targets(group_entities(mentions), outlets={"الشرق الأوسط"})] == ["إيران"]
+    # a caller may still ask about it
+    asked = resolve_targets(group_entities(mentions), ["الشرق الأوسط"], outlets={"الشرق الأوسط"})
+    assert [t.name for t in asked] == ["إيران", "الشرق الأوسط"]
+
+
+def test_analyze_asks_no_stance_toward_a_newspaper_it_reads_after_its_kind(tiny_stance_dir: Path) -> None:
+    text = ("ونشرت صحيفة «الشرق الأوسط» تقريرا عن سياسة إيران في المنطقة. "
+            "وجاء في مقال بصحيفة «الشرق الأوسط» أن إيران لن تنجح.")
+    spans = [EntitySpan(start, start + len(name), label, 0.9) for name, label in
+             (("الشرق الأوسط", "ORG"), ("إيران", "LOC")) for start in
+             (text.index(name), text.index(name, text.index(name) + 1))]
+    document = Analyzer(FixedNer(spans), StanceModel.from_pretrained(tiny_stance_dir, threads=THREADS))(text)
+    assert [e.text for e in document.entities].count("الشرق الأوسط") == 2
+    assert {stance.target for stance in document.stances} == {"إيران"}
 
 
 def test_default_and_caller_targets_on_seed_000() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import FixedNer
 
 from nlpkit.analysis.gazetteer import GazetteerRuler, cldr_places
-from nlpkit.analysis.media import apply_media_names, is_media, media_spans
+from nlpkit.analysis.media import apply_media_names, is_media, media_spans, named_as_outlet
 from nlpkit.models.ner import EntitySpan
 
 
@@ -60,3 +60,11 @@ def test_agency_and_network_words_also_head_bodies_that_are_not_outlets() -> Non
     for body, before in (("الوكالة الدولية للطاقة الذرية", ""), ("وكالة الاستخبارات المركزية", ""),
                          ("الشبكة السورية لحقوق الإنسان", ""), ("الدولية للطاقة الذرية", "الوكالة")):
         assert not is_media(body, before), body
+
+
+def test_a_name_written_after_an_outlet_word_with_a_proclitic_or_quotes_is_an_outlet() -> None:
+    text = "وقال في حديث لصحيفة «الشرق الأوسط» إن منطقة الشرق الأوسط تتغير، ونقلت ووكالة رويترز ذلك"
+    newspaper, region = text.index("الشرق الأوسط"), text.index("الشرق الأوسط", text.index("منطقة"))
+    assert named_as_outlet(text, newspaper, "الشرق الأوسط") and not named_as_outlet(text, region, "الشرق الأوسط")
+    assert is_media("رويترز", "لوكالة") and is_media("الشرق الأوسط", "لصحيفة") and not is_media("الشرق الأوسط", "منطقة")
+    assert not is_media("الدولية للطاقة الذرية", "للوكالة")  # «وكالة» + a definite word still heads a body

@@ -119,6 +119,18 @@ def test_an_outlet_spoken_to_is_not_the_speaker() -> None:
     assert attribute_holders(text, split_sentences(text), entities) == [None, None]
 
 
+def test_an_outlet_named_after_its_kind_and_spoken_to_leaves_the_speaker_to_the_previous_sentence() -> None:
+    text = ("وأعلن وزير الخارجية الإيراني محمد جواد ظريف رفض بلاده للعقوبات. "
+            "وقال لوكالة رويترز إن الولايات المتحدة تنتهك الاتفاق. "
+            "وأضاف في حديث لصحيفة «الشرق الأوسط» أن طهران لن تتراجع. "
+            "وقالت صحيفة «الشرق الأوسط» إن الحوار متوقف.")
+    entities = [_mention(text, "محمد جواد ظريف"), _mention(text, "رويترز", "ORG"),
+                _mention(text, "الولايات المتحدة", "LOC"), _mention(text, "الشرق الأوسط", "ORG"),
+                _mention(text, "طهران", "LOC"), _mention(text, "الشرق الأوسط", "ORG", occurrence=1)]
+    # the newspaper is spoken to in the third sentence, and speaks itself in the fourth
+    assert attribute_holders(text, split_sentences(text), entities) == ["محمد جواد ظريف"] * 3 + ["الشرق الأوسط"]
+
+
 def test_a_quoted_name_before_a_speech_verb_speaks() -> None:
     text = "«هيومن رايتس ووتش» تدين استخدام إسرائيل القوة «غير المبررة» لاعتقال أطفال فلسطينيين"
     entities = [_mention(text, "هيومن رايتس ووتش", "ORG"), _mention(text, "إسرائيل", "LOC")]

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from nlpkit._version import __version__
 from nlpkit.analysis.assemble import build_entities, build_stance, summarize
 from nlpkit.analysis.gazetteer import after_team_word
+from nlpkit.analysis.media import named_as_outlet
 from nlpkit.analysis.holders import attribute_holders
 from nlpkit.analysis.titles import official_titles
 from nlpkit.analysis.inputs import as_text, check_batch_size, check_targets, iter_texts
@@ -290,7 +291,9 @@ class Analyzer:
             if "stance" in tasks:
                 groups = self._fold_cities(item.text, item.entities, groups)
                 item.holders = _holders(item.text, item.sentences, item.entities, groups)
-                chosen = resolve_targets(groups, targets)
+                outlets = {entity.canonical for entity in item.entities
+                           if named_as_outlet(item.text, entity.start, entity.text)}
+                chosen = resolve_targets(groups, targets, outlets=outlets)
                 skip = self._boilerplate_sentences(item) if self.skip_boilerplate else ()
                 titles = official_titles(item.text, item.entities)
                 item.pairs = stance_pairs(item.sentences, item.entities, chosen, item.holders, skip, titles)

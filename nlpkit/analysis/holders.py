@@ -314,14 +314,18 @@ def _verb_then_speaker(words: _Words) -> Entity | None:
 
 def _addressed(words: _Words, first: int, entity: Entity) -> bool:
     """True when ``entity`` (starting at token ``first``) is spoken to, not a speaker: «لـ» before it («قالت المصادر
-    لـ"الشرق الأوسط"»), or an outlet with «ل» attached («وكشف مسؤولون أمريكيون لرويترز»)."""
+    لـ"الشرق الأوسط"»), an outlet with «ل» attached («وكشف مسؤولون أمريكيون لرويترز»), or one after an outlet word with
+    «ل» attached («وقال لوكالة رويترز», «في حديث لصحيفة الشرق الأوسط»)."""
     written = entity.text
     if written.startswith("ل") and is_media(written[1:]):
         return True
     previous = first - 1
     while previous >= 0 and words.tokens[previous].text in QUOTES:
         previous -= 1
-    return previous >= 0 and words.tokens[previous].text == "لـ"
+    if previous < 0:
+        return False
+    before = words.tokens[previous].text
+    return before == "لـ" or (before.startswith("ل") and is_media(written, before[1:]))
 
 
 def _person_in_title(words: _Words, first: int, speaker: Entity) -> Entity | None:

@@ -48,6 +48,9 @@ RADIO = (normalize_name("أف"), normalize_name("أم"))
 NEWS = normalize_name("نيوز")
 """«نيوز» (News) closing a name of two words or more makes it an outlet («شفق نيوز»)."""
 QUOTE_PAIRS = {'"': '"', "«": "»", "“": "”"}
+_QUOTES = "\"'«»“”"
+OUTLET_WINDOW = 16
+"""Characters before an entity searched for the outlet word that names it (:func:`named_as_outlet`)."""
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +62,8 @@ def _name_keys() -> dict[tuple[str, ...], int]:
 def is_media(name: str, before: str = "") -> bool:
     """True when ``name`` is an outlet: one of :data:`MEDIA_NAMES`, a name closing with «أف أم» or «نيوز», a name opening with a
     :data:`MEDIA_WORDS` word, or one written right after such a word (``before``: the word before it, «وكالة» of
-    «وكالة شينخوا»). «وكالة», «شبكة» and their like also head other bodies (:data:`BODY_HEADS`)."""
+    «وكالة شينخوا»; with a proclitic, «لوكالة», too). «وكالة», «شبكة» and their like also head other bodies
+    (:data:`BODY_HEADS`)."""
     written = name.split()
     words = tuple(normalize_name(word) for word in written)
     if not words:
@@ -68,8 +72,15 @@ def is_media(name: str, before: str = "") -> bool:
         return True
     if words[0] in MEDIA_WORDS:
         return words[0] not in BODY_HEADS or _names_outlet(written[1:], words[1:])
-    head = normalize_name(before) if before else ""
-    return head in MEDIA_WORDS and (head not in BODY_HEADS or _names_outlet(written, words))
+    heads = {head for _, head in _readings(before.strip(_QUOTES))} if before.strip(_QUOTES) else set()
+    return any(head in MEDIA_WORDS and (head not in BODY_HEADS or _names_outlet(written, words)) for head in heads)
+
+
+def named_as_outlet(text: str, start: int, name: str) -> bool:
+    """True when the entity ``name`` starting at ``start`` of ``text`` is an outlet (:func:`is_media`), read with the
+    word written before it, proclitics and quotes aside («لصحيفة "الشرق الأوسط"», «ووكالة رويترز»)."""
+    before = [word for word in text[max(0, start - OUTLET_WINDOW):start].split() if word.strip(_QUOTES)]
+    return is_media(name, before[-1] if before else "")
 
 
 def _names_outlet(written: list[str], words: tuple[str, ...]) -> bool:

@@ -5,7 +5,8 @@
   first mentioned); when none is mentioned twice, the most mentioned ones anyway. A bare head
   word that the NER model cut from a name («جمهورية» of «جمهورية مصر العربية», «قناة» of «قناة
   السويس»; :data:`nlpkit.text.lexicon.BARE_HEADS`) names no one and is never a default target, and an outlet
-  that reports the news («وكالة شينخوا», «الجوهرة أف أم»; :func:`nlpkit.analysis.media.is_media`) is none either
+  that reports the news («وكالة شينخوا», «الجوهرة أف أم», or a name the document writes after «صحيفة»;
+  :func:`nlpkit.analysis.media.is_media`) is none either
   (ask for it as a caller target).
 - **Caller targets** (strings) are matched against the canonical groups with
   :func:`~nlpkit.text.normalize.normalize_name` and keep the caller's spelling; a caller
@@ -77,10 +78,11 @@ class StancePair:
     target: Target
 
 
-def default_targets(groups: Sequence[EntityGroup]) -> list[Target]:
-    """The document's main entities as targets (see the module docstring)."""
+def default_targets(groups: Sequence[EntityGroup], outlets: Collection[str] = ()) -> list[Target]:
+    """The document's main entities as targets (see the module docstring); ``outlets`` are canonical names the
+    document writes as outlets («صحيفة الشرق الأوسط»; :func:`nlpkit.analysis.media.named_as_outlet`)."""
     candidates = sorted((group for group in groups if group.label in TARGET_TYPES and not is_bare_head(group.canonical)
-                         and not is_media(group.canonical)),
+                         and not is_media(group.canonical) and group.canonical not in outlets),
                         key=lambda group: (-len(group.members), group.members[0]))
     frequent = [group for group in candidates if len(group.members) >= MIN_MENTIONS]
     chosen = (frequent or candidates)[:MAX_DEFAULT_TARGETS]
@@ -126,15 +128,17 @@ def state_holders(holders: Sequence[str | None], entities: Sequence[Entity], gro
 
 
 def resolve_targets(groups: Sequence[EntityGroup], requested: Sequence[str] | None,
-                    city_countries: Mapping[str, str] | None = None, teams: Collection[str] = ()) -> list[Target]:
+                    city_countries: Mapping[str, str] | None = None, teams: Collection[str] = (),
+                    outlets: Collection[str] = ()) -> list[Target]:
     """Default targets plus the caller's, each caller target matched to its group when it has one.
 
     With ``city_countries`` (see :func:`nlpkit.analysis.gazetteer.cldr_city_countries`), cities are
-    folded into their country's target first, except ``teams`` (:func:`fold_metonyms`).
+    folded into their country's target first, except ``teams`` (:func:`fold_metonyms`). ``outlets`` are never
+    default targets (:func:`default_targets`).
     """
     if city_countries:
         groups = fold_metonyms(groups, city_countries, teams)
-    targets = default_targets(groups)
+    targets = default_targets(groups, outlets)
     for name in dict.fromkeys(requested or ()):
         group = next((group for group in groups if group.label in TARGET_TYPES and group.matches(name)), None)
         targets = [target for target in targets if group is None or target.group != group]
