@@ -188,9 +188,11 @@ def test_what_a_party_had_said_or_done_is_held_by_it() -> None:
         "وكان وزير الدفاع الأمريكي آشتون كارتر قد أكد أن واشنطن لن تسمح لإيران.": "آشتون كارتر",
         "وكانت إيران قد شهدت احتجاجات واسعة في طهران.": None,  # not a position verb
         "وكان عدد من الجنود قد قتلوا قرب حلب.": None,  # no named subject
+        "وكانت السعودية قطعت العلاقات الدبلوماسية مع قطر.": "السعودية",  # without «قد»
+        "وكانت إيران تشهد احتجاجات واسعة في طهران.": None,
     }
     names = {"الحرس الثوري الإيراني": "ORG", "واشنطن": "LOC", "الرياض": "LOC", "كوريا الجنوبية": "LOC",
-             "آشتون كارتر": "PER", "إيران": "LOC", "طهران": "LOC", "حلب": "LOC"}
+             "آشتون كارتر": "PER", "إيران": "LOC", "طهران": "LOC", "حلب": "LOC", "السعودية": "LOC", "قطر": "LOC"}
     for text, holder in cases.items():
         entities = [Entity(name, label, text.index(name), text.index(name) + len(name), 1.0, name)
                     for name, label in names.items() if name in text]

@@ -5,8 +5,9 @@ Rules, tried in this order on the words of a sentence (compared after
 
 1. **Headline colon.** The sentence opens with a PER/ORG entity followed by «:»
    («لافروف: روسيا والصين ...»).
-   **1b. Had said or done.** «(و)كان/كانت X قد + speech or event verb» at the opening («وكان الحرس الثوري
-   الإيراني قد اتهم واشنطن», «وكانت تركيا قد أعلنت»): X, a PER/ORG entity, a place or a titled person.
+   **1b. Had said or done.** «(و)كان/كانت X (قد) + speech or event verb» at the opening («وكان الحرس الثوري
+   الإيراني قد اتهم واشنطن», «وكانت تركيا قد أعلنت», «وكان بلاتر ألقى باللوم»): X, a PER/ORG entity, a place or a
+   titled person.
 2. **Verb, then speaker.** A speech or position verb (:data:`SPEECH_VERBS`, optionally with
    و/ف attached: «وذكرت») followed within :data:`MAX_GAP` words by a PER/ORG entity; titles
    between them are skipped because any word may stand between («أكد وزير الدفاع الروسى
@@ -255,9 +256,9 @@ def _headline_colon(words: _Words) -> Entity | None:
 
 
 def _pluperfect(words: _Words) -> Entity | None:
-    """Rule 1b: «(و)كان/كانت X قد + verb» at the opening («وكان الحرس الثوري الإيراني قد اتهم واشنطن», «وكانت
-    تركيا قد أعلنت»): X, a PER/ORG entity, a place or a titled person, holds what it had said or done; the verb is a
-    speech or event verb, also in the dual or plural («قد أعلنتا»)."""
+    """Rule 1b: «(و)كان/كانت X (قد) + verb» at the opening («وكان الحرس الثوري الإيراني قد اتهم واشنطن», «وكانت
+    تركيا قد أعلنت», «وكان ويب عارض»): X, a PER/ORG entity, a place or a titled person, holds what it had said or done;
+    the verb is a speech or event verb, also in the dual or plural («قد أعلنتا»)."""
     first = _clause_opening(words)
     if first is None or _strip_conjunction(words.forms[first]) not in WAS:
         return None
@@ -267,10 +268,9 @@ def _pluperfect(words: _Words) -> Entity | None:
     subject = words.starts.get(index) or words.place_starts.get(index) or _titled_person(words, index)
     if subject is None:
         return None
-    particle = _next_word(words, _last_token(words, subject) + 1)
-    if particle is None or words.forms[particle] != QAD:
-        return None
-    verb = _next_word(words, particle + 1)
+    verb = _next_word(words, _last_token(words, subject) + 1)
+    if verb is not None and words.forms[verb] == QAD:
+        verb = _next_word(words, verb + 1)
     return subject if verb is not None and _is_position_verb(words.forms[verb]) else None
 
 
