@@ -250,6 +250,13 @@ def test_a_state_speaks_at_the_opening_of_a_sentence() -> None:
     assert holders == ["أنتوني بلينكن", "الصين", "إيران", "الخارجية الروسية", None]
 
 
+def test_a_state_right_after_the_verb_speaks_before_an_organisation_later_in_the_sentence() -> None:
+    text = "وانتقدت إيران الأربعاء موقف تركيا من تنظيم داعش. وأكدت الولايات المتحدة مجددا التزامها مع مجلس التعاون."
+    entities = [_mention(text, "إيران", "LOC"), _mention(text, "تركيا", "LOC"), _mention(text, "تنظيم داعش", "ORG"),
+                _mention(text, "الولايات المتحدة", "LOC"), _mention(text, "مجلس التعاون", "ORG")]
+    assert attribute_holders(text, split_sentences(text), entities) == ["إيران", "الولايات المتحدة"]
+
+
 def test_position_verbs_of_wire_copy() -> None:
     text = "بعث الملك سلمان بن عبدالعزيز برقية تهنئة. وأدان الرئيس محمود عباس الهجوم."
     entities = [Entity(name, "PER", text.index(name), text.index(name) + len(name), 1.0, name)

@@ -9,7 +9,8 @@ Rules, tried in this order on the words of a sentence (compared after
    الإيراني قد اتهم واشنطن», «وكانت تركيا قد أعلنت», «وكان بلاتر ألقى باللوم»): X, a PER/ORG entity, a place or a
    titled person.
 2. **Verb, then speaker.** A speech or position verb (:data:`SPEECH_VERBS`, optionally with
-   و/ف attached: «وذكرت») followed within :data:`MAX_GAP` words by a PER/ORG entity; titles
+   و/ف attached: «وذكرت») followed within :data:`MAX_GAP` words by a PER/ORG entity (a place right after the
+   verb is its subject, rule 5, so the search stops there: «وانتقدت إيران … تنظيم داعش» is Iran's); titles
    between them are skipped because any word may stand between («أكد وزير الدفاع الروسى
    سيرجى شويجو»), but «أن/إن/أنه…» and «:» end the search (what follows is the content).
    «أضاف/تابع» also mean "added/followed": a speaker followed by a definite noun, the verb's
@@ -296,6 +297,8 @@ def _verb_then_speaker(words: _Words) -> Entity | None:
         if not _speech_at(words, index):
             continue
         if index + 1 < len(words.forms) and words.forms[index + 1] in PRONOUN_HONORIFICS:
+            continue
+        if _past_fillers(words, index + 1) in words.place_starts:
             continue
         gap = 0
         for following in range(index + 1, len(words.tokens)):
