@@ -266,6 +266,9 @@ def test_position_verbs_of_wire_copy() -> None:
     entities = [_mention(text, "الصين", "LOC"), _mention(text, "الولايات المتحدة", "LOC"),
                 _mention(text, "محمود عباس", "PER"), _mention(text, "إيران", "LOC")]
     assert attribute_holders(text, split_sentences(text), entities) == ["الصين", "محمود عباس", "إيران"]
+    text = "وكرر الاتحاد الأوروبي مخاوفه. وأبان شكري أن الحوار مستمر. وقلل نصر الله من احتمال الحرب."
+    entities = [_mention(text, "الاتحاد الأوروبي", "ORG"), _mention(text, "شكري", "PER"), _mention(text, "نصر الله", "PER")]
+    assert attribute_holders(text, split_sentences(text), entities) == ["الاتحاد الأوروبي", "شكري", "نصر الله"]
 
 
 def test_the_actor_of_an_event_verb_opening_the_sentence_holds_it() -> None:
