@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nlpkit.text._unicode import is_mark
 
@@ -152,8 +153,11 @@ _NAME_SPELLINGS = (("اميرك", "امريك"),)
 """Letter orders news write both ways: «أميركا»/«أمريكا» and every word made from it («الأميركية»)."""
 _NAME_WORD = re.compile(r"[^\W_]+")
 _ABD = "عبد"
+NAME_CACHE_SIZE = 1 << 16
+"""Name keys remembered: the rules key the same words many times over a document (a pure function of its text)."""
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def normalize_name(text: str) -> str:
     """Return a phonetic key that groups transliteration variants of a name.
 
