@@ -131,6 +131,16 @@ def test_an_outlet_named_after_its_kind_and_spoken_to_leaves_the_speaker_to_the_
     assert attribute_holders(text, split_sentences(text), entities) == ["محمد جواد ظريف"] * 3 + ["الشرق الأوسط"]
 
 
+def test_an_outlet_that_received_the_statement_does_not_speak() -> None:
+    text = ("ووصفت الرابطة، في بيان تلقت الجوهرة أف أم نسخة منه، القرار بأنه انتهاك للسيادة التونسية. "
+            "وأكد بلاغ صادر عن وزارة الشؤون الخارجية وتلقت الجوهرة أف أم نسخة منه تضامن تونس مع الإمارات.")
+    entities = [_mention(text, "الجوهرة أف أم", "ORG"), _mention(text, "وزارة الشؤون الخارجية", "ORG"),
+                _mention(text, "الجوهرة أف أم", "ORG", occurrence=1), _mention(text, "تونس", "LOC"),
+                _mention(text, "الإمارات", "LOC")]
+    # «وصفت» has no named subject here, so nothing speaks; the ministry, not the radio, holds the second
+    assert attribute_holders(text, split_sentences(text), entities) == [None, "وزارة الشؤون الخارجية"]
+
+
 def test_a_quoted_name_before_a_speech_verb_speaks() -> None:
     text = "«هيومن رايتس ووتش» تدين استخدام إسرائيل القوة «غير المبررة» لاعتقال أطفال فلسطينيين"
     entities = [_mention(text, "هيومن رايتس ووتش", "ORG"), _mention(text, "إسرائيل", "LOC")]

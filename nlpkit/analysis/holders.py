@@ -133,6 +133,8 @@ TITLE_HEADS = OFFICE_WORDS | frozenset(normalize_name(word) for word in (
 «مبعوث الأمم المتحدة الخاص إلى سوريا ستيفان دي ميستورا»)."""
 CLOSING_QUOTES = frozenset('"»”\'')
 QUOTES = frozenset('"«“\'')
+RECEIVING_VERBS = frozenset(normalize(word) for word in ("تلقت", "تلقى", "وتلقت", "وتلقى", "تسلمت", "تسلم", "حصلت"))
+"""Verbs whose outlet subject only received a statement («بيان تلقت الجوهرة أف أم نسخة منه»): it does not speak."""
 ADDING_VERBS = frozenset("اضاف اضافت تابع تابعت".split())
 """Verbs that also mean "added / followed" («وأضاف فارغاس الهدف الثاني»): a speaker followed by a definite
 noun, the verb's object, is not speaking."""
@@ -317,8 +319,9 @@ def _verb_then_speaker(words: _Words) -> Entity | None:
 
 def _addressed(words: _Words, first: int, entity: Entity) -> bool:
     """True when ``entity`` (starting at token ``first``) is spoken to, not a speaker: «لـ» before it («قالت المصادر
-    لـ"الشرق الأوسط"»), an outlet with «ل» attached («وكشف مسؤولون أمريكيون لرويترز»), or one after an outlet word with
-    «ل» attached («وقال لوكالة رويترز», «في حديث لصحيفة الشرق الأوسط»)."""
+    لـ"الشرق الأوسط"»), an outlet with «ل» attached («وكشف مسؤولون أمريكيون لرويترز»), one after an outlet word with
+    «ل» attached («وقال لوكالة رويترز», «في حديث لصحيفة الشرق الأوسط»), or an outlet that received the words («في
+    بيان تلقت الجوهرة أف أم نسخة منه»)."""
     written = entity.text
     if written.startswith("ل") and is_media(written[1:]):
         return True
@@ -328,6 +331,8 @@ def _addressed(words: _Words, first: int, entity: Entity) -> bool:
     if previous < 0:
         return False
     before = words.tokens[previous].text
+    if normalize(before) in RECEIVING_VERBS and is_media(written):
+        return True
     return before == "لـ" or (before.startswith("ل") and is_media(written, before[1:]))
 
 
