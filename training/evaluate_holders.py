@@ -18,8 +18,8 @@ counted apart (``unmatched``). A prediction is right when both are null, or when
 («محمد بن سلمان بن عبدالعزيز» for «محمد بن سلمان»: the same person, named in full), office and courtesy words at the
 start left out of both («الملك سلمان بن عبد العزيز» is «سلمان بن عبدالعزيز آل سعود»), or when one is a fuller form of the
 other as the library groups names (:func:`nlpkit.analysis.canonical.extends_name`: «عادل بن أحمد الجبير» is «عادل الجبير»), or
-a spelling of it (:func:`nlpkit.analysis.canonical.same_name`: «مولود تشاوش اوغلو» is «مولود تشاووش أوغلو»; or the same
-letters spaced otherwise).
+a spelling of it or of a run of its words (:func:`nlpkit.analysis.canonical.same_name`: «مولود تشاوش اوغلو» is «مولود
+تشاووش أوغلو», «ميركيل» is in «أنجيلا ميركل»; or the same letters spaced otherwise).
 """
 
 from __future__ import annotations
@@ -57,8 +57,15 @@ def same_holder(predicted: str | None, gold: str | None) -> bool:
         return True
     keys = normalize_name(predicted).split(), normalize_name(gold).split()
     first, second = (" ".join(key) for key in keys)
-    return extends_name(*keys) or extends_name(*reversed(keys)) or same_name(first, second) \
-        or unspaced(first) == unspaced(second)
+    return extends_name(*keys) or extends_name(*reversed(keys)) or _spelled_within(*keys) \
+        or _spelled_within(*reversed(keys)) or unspaced(first) == unspaced(second)
+
+
+def _spelled_within(part: list[str], whole: list[str]) -> bool:
+    """True when the name key words ``part`` are a run of ``whole`` up to spelling (:func:`same_name`: «ميركيل» in
+    «أنجيلا ميركل», «نتانياهو» in «بنيامين نتنياهو»)."""
+    size = len(part)
+    return any(same_name(" ".join(part), " ".join(whole[i:i + size])) for i in range(len(whole) - size + 1))
 
 
 def _untitled(name: str) -> str:
