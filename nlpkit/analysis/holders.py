@@ -133,7 +133,7 @@ TITLE_HEADS = OFFICE_WORDS | frozenset(normalize_name(word) for word in (
 «مبعوث الأمم المتحدة الخاص إلى سوريا ستيفان دي ميستورا»)."""
 CLOSING_QUOTES = frozenset('"»”\'')
 QUOTES = frozenset('"«“\'')
-RECEIVING_VERBS = frozenset(normalize(word) for word in ("تلقت", "تلقى", "وتلقت", "وتلقى", "تسلمت", "تسلم", "حصلت"))
+RECEIVING_VERBS = frozenset(normalize(word) for word in ("تلقت", "تلقى", "تسلمت", "تسلم", "حصلت"))
 """Verbs whose outlet subject only received a statement («بيان تلقت الجوهرة أف أم نسخة منه»): it does not speak."""
 ADDING_VERBS = frozenset("اضاف اضافت تابع تابعت".split())
 """Verbs that also mean "added / followed" («وأضاف فارغاس الهدف الثاني»): a speaker followed by a definite
@@ -331,7 +331,7 @@ def _addressed(words: _Words, first: int, entity: Entity) -> bool:
     if previous < 0:
         return False
     before = words.tokens[previous].text
-    if normalize(before) in RECEIVING_VERBS and is_media(written):
+    if _strip_conjunction(normalize(before)) in RECEIVING_VERBS and is_media(written):
         return True
     return before == "لـ" or (before.startswith("ل") and is_media(written, before[1:]))
 

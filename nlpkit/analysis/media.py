@@ -48,7 +48,7 @@ RADIO = (normalize_name("أف"), normalize_name("أم"))
 NEWS = normalize_name("نيوز")
 """«نيوز» (News) closing a name of two words or more makes it an outlet («شفق نيوز»)."""
 QUOTE_PAIRS = {'"': '"', "«": "»", "“": "”"}
-_QUOTES = "\"'«»“”"
+_QUOTES = "".join({*QUOTE_PAIRS, *QUOTE_PAIRS.values()}) + "'"
 OUTLET_WINDOW = 16
 """Characters before an entity searched for the outlet word that names it (:func:`named_as_outlet`)."""
 
@@ -72,7 +72,8 @@ def is_media(name: str, before: str = "") -> bool:
         return True
     if words[0] in MEDIA_WORDS:
         return words[0] not in BODY_HEADS or _names_outlet(written[1:], words[1:])
-    heads = {head for _, head in _readings(before.strip(_QUOTES))} if before.strip(_QUOTES) else set()
+    before = before.strip(_QUOTES)
+    heads = {head for _, head in _readings(before)} if before else set()
     return any(head in MEDIA_WORDS and (head not in BODY_HEADS or _names_outlet(written, words)) for head in heads)
 
 
